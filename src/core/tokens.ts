@@ -1,0 +1,17 @@
+/**
+ * One token per extension point. `Symbol.for` so that a plugin compiled against another copy of
+ * metatune's core still resolves the same service identifier (Theia's contribution pattern).
+ */
+export const TOKENS = {
+  /** `ScheduleFamily` contributions (src/schedules/schedule.ts). */
+  ScheduleFamily: Symbol.for('metatune.ScheduleFamily'),
+  /** `ScheduleSpecFormat` contributions: Keras / PyTorch / optax / fastai spec translators. */
+  ScheduleSpecFormat: Symbol.for('metatune.ScheduleSpecFormat'),
+  /** `OptimizerAdapter` contributions (src/tfjs/optimizer-adapter.ts). */
+  OptimizerAdapter: Symbol.for('metatune.OptimizerAdapter'),
+  /** Registries built from the contributions above (one instance per container). */
+  ScheduleRegistry: Symbol.for('metatune.ScheduleRegistry'),
+  OptimizerAdapterRegistry: Symbol.for('metatune.OptimizerAdapterRegistry'),
+  /** The loaded plugin manifests, for `metatune plugins` and duplicate-id messages. */
+  PluginManifests: Symbol.for('metatune.PluginManifests'),
+} as const;
