@@ -1,0 +1,112 @@
+import { Registry, type Contribution } from '../core/registry.js';
+import { ValidationError, describeValue } from '../core/errors.js';
+import { rejectUnknownKeys } from '../core/validation.js';
+import { validateWithSchema } from '../core/json-validation.js';
+import type { BuiltSchedule, ScheduleFamily, ScheduleResolver, ScheduleSpec, ScheduleSpecFormat } from './schedule.js';
+
+export interface ScheduleRegistryOptions {
+  /**
+   * Also check native params against the family's `paramsSchema` (after the factory's own eager
+   * checks, whose Keras-style messages come first). Defaults to true.
+   */
+  readonly validateParamsSchema?: boolean;
+}
+
+/**
+ * Builds schedules from specs. A spec is native (`{"family": id, "params": {...}}`) or written in
+ * one of the contributed foreign formats (Keras, PyTorch, optax, fastai): the first format whose
+ * `matches(spec)` is true builds it. Families build their children (warm-up, join) through this
+ * same resolver, so any spec can nest any other.
+ */
+export class ScheduleRegistry implements ScheduleResolver {
+  readonly #families: Registry<ScheduleFamily>;
+  readonly #formats: Registry<ScheduleSpecFormat>;
+  readonly #validateParams: boolean;
+
+  constructor(
+    families: Iterable<Contribution<ScheduleFamily>>,
+    formats: Iterable<Contribution<ScheduleSpecFormat>> = [],
+    options: ScheduleRegistryOptions = {},
+  ) {
+    this.#families = new Registry({ kind: 'schedule family', notFoundCode: 'UNKNOWN_SCHEDULE_FAMILY' }, families);
+    this.#formats = new Registry({ kind: 'schedule spec format', notFoundCode: 'UNKNOWN_SCHEDULE_FORMAT' }, formats);
+    this.#validateParams = options.validateParamsSchema ?? true;
+  }
+
+  build(spec: ScheduleSpec): BuiltSchedule {
+    if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+      throw new ValidationError(
+        'INVALID_SCHEDULE_SPEC',
+        `A schedule spec must be a JSON object. Received: ${describeValue(spec)}. Accepted shapes: ${this.#acceptedShapes()}.`,
+        { received: spec },
+      );
+    }
+    const record = spec as Readonly<Record<string, unknown>>;
+    if ('family' in record) return this.#buildNative(record);
+    for (const format of this.#formats.values()) {
+      if (format.matches(record)) return format.build(record, this);
+    }
+    throw new ValidationError(
+      'UNKNOWN_SCHEDULE_SPEC',
+      `Unrecognised schedule spec with keys ${describeValue(Object.keys(record))}. Accepted shapes: ${this.#acceptedShapes()}.`,
+      { keys: Object.keys(record), formats: this.#formats.ids() },
+    );
+  }
+
+  /** Every registered family, sorted by id. */
+  families(): ScheduleFamily[] {
+    return this.#families.values();
+  }
+
+  /** Every registered foreign spec format, sorted by id. */
+  formats(): ScheduleSpecFormat[] {
+    return this.#formats.values();
+  }
+
+  /** The family `id`; `NotFoundError` (`UNKNOWN_SCHEDULE_FAMILY`) listing the valid ids otherwise. */
+  family(id: string): ScheduleFamily {
+    return this.#families.get(id);
+  }
+
+  /** The plugin that contributed family `id` (for `metatune families`). */
+  pluginOf(id: string): string | undefined {
+    return this.#families.pluginOf(id);
+  }
+
+  #buildNative(spec: Readonly<Record<string, unknown>>): BuiltSchedule {
+    rejectUnknownKeys(spec, ['family', 'params'], 'schedule spec');
+    const id = spec.family;
+    if (typeof id !== 'string') {
+      throw new ValidationError(
+        'INVALID_SCHEDULE_SPEC',
+        `\`family\` must be a string. Received: family=${describeValue(id)}. Valid families: ${this.#families.ids().join(', ')}.`,
+        { argument: 'family', received: id },
+      );
+    }
+    const family = this.#families.get(id);
+    const params = spec.params ?? {};
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      throw new ValidationError(
+        'INVALID_PARAMETER',
+        `${id}: \`params\` must be an object. Received: params=${describeValue(params)}.`,
+        { argument: 'params', received: params },
+      );
+    }
+    const built = family.build(params as Record<string, unknown>, this);
+    if (this.#validateParams) {
+      validateWithSchema(family.paramsSchema, params, { file: `schedule spec (family "${id}")`, pointer: '/params' });
+    }
+    return built;
+  }
+
+  #acceptedShapes(): string {
+    const shapes: Record<string, string> = {
+      keras: '{"class_name": "ExponentialDecay", "config": {...}} (Keras)',
+      torch: '{"torch": "StepLR", "kwargs": {...}, "base_lr": 0.1} (PyTorch)',
+      optax: '{"optax": "warmup_cosine_decay_schedule", "kwargs": {...}} (optax)',
+      fastai: '{"fastai": "fit_one_cycle", "kwargs": {...}} (fastai)',
+    };
+    const foreign = this.#formats.ids().map((id) => shapes[id] ?? `a "${id}" spec`);
+    return [`{"family": "<id>", "params": {...}} with family one of ${this.#families.ids().join(', ') || '(none registered)'}`, ...foreign].join('; ');
+  }
+}
