@@ -9,6 +9,10 @@ export const TOKENS = {
   ScheduleSpecFormat: Symbol.for('metatune.ScheduleSpecFormat'),
   /** `OptimizerAdapter` contributions (src/tfjs/optimizer-adapter.ts). */
   OptimizerAdapter: Symbol.for('metatune.OptimizerAdapter'),
+  /** `Importer` contributions (src/traces/importer.ts): tfjs History, Keras CSV, TensorBoard, JSONL, Optuna, MLflow. */
+  Importer: Symbol.for('metatune.Importer'),
+  /** `TraceStoreFactory` contributions (src/traces/get-store.ts): one per URL scheme (memory:, file:, postgres:). */
+  TraceStoreFactory: Symbol.for('metatune.TraceStoreFactory'),
   /** Registries built from the contributions above (one instance per container). */
   ScheduleRegistry: Symbol.for('metatune.ScheduleRegistry'),
   OptimizerAdapterRegistry: Symbol.for('metatune.OptimizerAdapterRegistry'),

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { createCliContext } from './context.js';
+import { registerDemoCommand } from './demo.js';
+import { registerFamiliesCommand } from './families.js';
+import { EXIT_OK, EXIT_USER_ERROR, describeFailure, formatCliError, processIO, type CliIO } from './io.js';
+import { registerPluginsCommand } from './plugins.js';
+import { registerScheduleCommand } from './schedule.js';
+import { registerValidateCommand } from './validate.js';
+
+const EXAMPLES = `
+Examples:
+  # learning rate of each of 10 steps of a Keras-style cosine decay, as a JSON array
+  $ metatune schedule --spec '{"family": "cosine_decay", "params": {"initialLearningRate": 0.1, "decaySteps": 10}}' --steps 10
+
+  # a PyTorch scheduler, stepped once per epoch of 5 optimizer steps
+  $ metatune schedule --spec '{"torch": "StepLR", "kwargs": {"step_size": 2, "gamma": 0.5}, "base_lr": 0.1}' --steps 20 --steps-per-epoch 5 --format table
+
+  # reduce-on-plateau fed with real per-epoch validation losses
+  $ metatune schedule --spec plateau.json --steps 300 --steps-per-epoch 30 --metrics history.json
+
+  # check a spec, a config file or a plugin manifest
+  $ metatune validate spec.json
+  $ metatune validate metatune.config.json
+
+  # what is registered, and from which plugin
+  $ metatune families
+  $ metatune plugins --plugin ./my-plugin
+
+Errors are printed as "error[CODE]: message" on stderr; exit code 1 means the input was wrong, 2 a bug in metatune or a plugin.
+Third-party plugins are listed in metatune.config.json ({"plugins": ["metatune-plugin-x", "./plugins/mine"]}).
+`;
+
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'metatune') return pkg.version ?? '0.0.0';
+    }
+    dir = dirname(dir);
+  }
+  return '0.0.0';
+}
+
+const HELP_CODES = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
+/** commander.unknownOption → UNKNOWN_OPTION: commander's own errors get the same `error[CODE]` shape as ours. */
+function commanderCode(code: string): string {
+  return code.replace(/^commander\./, '').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** `metatune families | head`: the reader leaving early is not an error worth a stack trace. */
+function ignoreClosedStdout(): void {
+  if (process.stdout.listenerCount('error') > 0) return;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+}
+
+/** Builds the commander program. Exported for tests and for embedding. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command();
+  let lastCommanderError = '';
+  program
+    .name('metatune')
+    .description('Learning-rate schedules for TensorFlow.js: preview, validate and list them.')
+    .version(packageVersion(), '-V, --version')
+    .option('--config <file>', 'config file to read (default: metatune.config.json in the current folder, if any)')
+    .option('--plugin <name|path>', 'load a third-party plugin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    // Inherited by the subcommands added below: never process.exit, write through `io`.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+      outputError: (s) => {
+        lastCommanderError = s;
+      },
+    })
+    .addHelpText('after', EXAMPLES);
+  (program as Command & { lastCommanderError?: () => string }).lastCommanderError = () => lastCommanderError;
+  const ctx = createCliContext(program, io);
+  registerScheduleCommand(program, ctx);
+  registerValidateCommand(program, ctx);
+  registerFamiliesCommand(program, ctx);
+  registerPluginsCommand(program, ctx);
+  registerDemoCommand(program);
+  return program;
+}
+
+/**
+ * Runs the CLI. `argv` is process.argv-shaped (node, script, ...args). Returns the exit code and,
+ * when writing to the real process, sets `process.exitCode` (never calls process.exit, so pending
+ * output is flushed). Errors: `error[CODE]: message` on stderr; exit 1 for user errors, 2 for bugs.
+ */
+export async function main(argv: readonly string[] = process.argv, io?: Partial<CliIO>): Promise<number> {
+  if (io === undefined) ignoreClosedStdout();
+  const streams: CliIO = { stdout: io?.stdout ?? processIO.stdout, stderr: io?.stderr ?? processIO.stderr, cwd: io?.cwd ?? processIO.cwd };
+  const program = buildProgram(streams);
+  let code = EXIT_OK;
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help / --version (exit 0) and a bare `metatune` (help on stderr, exit 1) have printed all they need.
+      code = err.exitCode === EXIT_OK ? EXIT_OK : EXIT_USER_ERROR;
+      if (!HELP_CODES.has(err.code)) {
+        const raw = (program as Command & { lastCommanderError: () => string }).lastCommanderError() || err.message;
+        streams.stderr(formatCliError(commanderCode(err.code), raw.replace(/^error: /, '')));
+        streams.stderr('(run `metatune --help` for usage and examples)\n');
+      }
+    } else {
+      const failure = describeFailure(err);
+      streams.stderr(failure.text);
+      code = failure.exitCode;
+    }
+  }
+  if (io === undefined) process.exitCode = code;
+  return code;
+}
