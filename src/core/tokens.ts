@@ -13,6 +13,12 @@ export const TOKENS = {
   Importer: Symbol.for('metatune.Importer'),
   /** `TraceStoreFactory` contributions (src/traces/get-store.ts): one per URL scheme (memory:, file:, postgres:). */
   TraceStoreFactory: Symbol.for('metatune.TraceStoreFactory'),
+  /** `Featurizer` contributions (src/tasks/featurizer.ts). */
+  Featurizer: Symbol.for('metatune.Featurizer'),
+  /** `ModelZooEntry` contributions (src/models/model-zoo.ts). */
+  ModelZooEntry: Symbol.for('metatune.ModelZooEntry'),
+  /** `Learner` contributions ([4/5]). */
+  Learner: Symbol.for('metatune.Learner'),
   /** Registries built from the contributions above (one instance per container). */
   ScheduleRegistry: Symbol.for('metatune.ScheduleRegistry'),
   OptimizerAdapterRegistry: Symbol.for('metatune.OptimizerAdapterRegistry'),
