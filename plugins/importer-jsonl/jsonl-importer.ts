@@ -1,0 +1,172 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { ImportContext, ImportEvent, ImportInput, Importer } from '../../src/traces/importer.js';
+import type { ModelRef, OptimizerRef, TaskRef } from '../../src/traces/trace.js';
+import { EpochTable, headLines, readLineBatches, shortText, taskFor, taskIdForFile } from '../../src/traces/import-support.js';
+
+export const JSONL_ID = 'jsonl';
+
+/** Keys with a meaning of their own; every other key is a metric and must be a number (or null). */
+const STRING_KEYS = new Set(['run', 'run_id', 'task', 'model', 'optimizer']);
+const WALL_KEYS = new Set(['wall_time_ms', 'wallTimeMs']);
+
+interface OpenRun {
+  readonly id: string;
+  readonly table: EpochTable;
+  readonly hash: Hash;
+  readonly firstLine: number;
+  lines: number;
+  task?: string;
+  model?: string;
+  optimizer?: string;
+}
+
+export interface JsonlImporterArgs {
+  /**
+   * Runs kept open at once. Records of one run may be interleaved with other runs' records; a run
+   * is finished (emitted) once more than this many other runs were seen after its last record.
+   * Bounds memory on a file of a million runs. Defaults to 1000.
+   */
+  readonly maxOpenRuns?: number;
+}
+
+const isRecordLine = (line: string) => {
+  try {
+    const o = JSON.parse(line) as unknown;
+    return typeof o === 'object' && o !== null && !Array.isArray(o) && ('run' in o || 'run_id' in o) && 'epoch' in o;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Generic JSONL: one epoch record per line, `{"run": "a", "epoch": 0, "loss": …, "lr": …, …}`
+ * (`run_id` also accepted), grouped by run id. Numbers only besides `run`/`run_id`/`task`/`model`/
+ * `optimizer`; a bad line is rejected with its line number and field, the other lines are kept.
+ */
+export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
+  const maxOpenRuns = args.maxOpenRuns ?? 1000;
+  return {
+    id: JSONL_ID,
+    description: 'JSONL epoch records, one per line, grouped by "run" / "run_id"',
+
+    sniff({ head }: ImportInput): boolean {
+      const lines = headLines(head, 5).filter((l) => l.trim() !== '');
+      return lines.length > 0 && isRecordLine(lines[0]!);
+    },
+
+    async *import(input: ImportInput, ctx: ImportContext): AsyncGenerator<ImportEvent> {
+      const file = input.path;
+      const open = new Map<string, OpenRun>();
+      const flushed = new Set<string>();
+      let current: OpenRun | undefined;
+
+      const finish = (run: OpenRun): ImportEvent | undefined => {
+        open.delete(run.id);
+        flushed.add(run.id);
+        const epochs = run.table.toEpochs();
+        if (!epochs.length) return undefined;
+        const notes = run.table.notes();
+        const task: TaskRef = ctx.task ?? (run.task ? { id: run.task, name: run.task, kind: 'unknown' } : taskFor(ctx, taskIdForFile(file)));
+        const model: ModelRef | undefined = run.model ? { name: run.model } : undefined;
+        const optimizer: OptimizerRef | undefined = run.optimizer ? { className: run.optimizer } : undefined;
+        return {
+          kind: 'run',
+          run: {
+            task,
+            ...(model ? { model } : {}),
+            ...(optimizer ? { optimizer } : {}),
+            epochs,
+            status: run.table.divergedAt !== undefined ? 'diverged' : 'completed',
+            ...(run.table.divergedAt !== undefined ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${run.table.divergedAt}` } } : {}),
+            provenance: { importer: JSONL_ID, file, line: run.firstLine, contentHash: run.hash.digest('hex'), sourceKey: run.id, ...(notes.length ? { notes } : {}) },
+          },
+        };
+      };
+
+      for await (const { lines, firstLine } of readLineBatches(file, ctx.onBytes)) {
+        const out: ImportEvent[] = [];
+        for (let i = 0; i < lines.length; i++) {
+          const text = lines[i]!;
+          const line = firstLine + i;
+          if (text.length === 0 || text.trim() === '') continue;
+          const reject = (field: string | undefined, expected: string, found: string, code: string) =>
+            out.push({ kind: 'rejection', file, line, ...(field !== undefined ? { field } : {}), expected, found, code });
+          let rec: Record<string, unknown>;
+          try {
+            rec = JSON.parse(text) as Record<string, unknown>;
+          } catch (err) {
+            reject(undefined, 'one JSON object per line', `${shortText(text, 40)} (${(err as Error).message})`, 'INVALID_JSON');
+            continue;
+          }
+          if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
+            reject(undefined, 'a JSON object', shortText(rec), 'SCHEMA_MISMATCH');
+            continue;
+          }
+          const rawId = rec.run ?? rec.run_id;
+          if (typeof rawId !== 'string' && typeof rawId !== 'number') {
+            reject('run', 'a run id (string or number) in "run" or "run_id"', shortText(rawId), 'SCHEMA_MISMATCH');
+            continue;
+          }
+          const epoch = rec.epoch;
+          if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) {
+            reject('epoch', 'an integer >= 0', shortText(epoch), 'SCHEMA_MISMATCH');
+            continue;
+          }
+          let badField: string | undefined;
+          for (const key in rec) {
+            const v = rec[key];
+            if (STRING_KEYS.has(key) ? typeof v !== 'string' && !(key.startsWith('run') && typeof v === 'number') : v !== null && typeof v !== 'number') {
+              badField = key;
+              break;
+            }
+          }
+          if (badField !== undefined) {
+            reject(badField, STRING_KEYS.has(badField) ? 'a string' : 'a number or null', shortText(rec[badField]), 'SCHEMA_MISMATCH');
+            continue;
+          }
+          const id = String(rawId);
+          let run = current !== undefined && current.id === id ? current : open.get(id);
+          if (!run) {
+            if (flushed.has(id)) {
+              reject('run', `records of run ${JSON.stringify(id)} within ${maxOpenRuns} runs of each other`, `a record after the run was finished`, 'RUN_SPLIT');
+              continue;
+            }
+            run = { id, table: new EpochTable(), hash: createHash('sha256'), firstLine: line, lines: 0 };
+            open.set(id, run);
+            if (open.size > maxOpenRuns) {
+              const oldest = open.values().next().value as OpenRun;
+              const ev = finish(oldest);
+              if (ev) out.push(ev);
+            }
+          } else if (run !== current) {
+            // Most recently used last: the Map's first entry is the one to finish when too many are open.
+            open.delete(id);
+            open.set(id, run);
+          }
+          current = run;
+          run.lines++;
+          run.hash.update(text);
+          run.hash.update('\n');
+          for (const key in rec) {
+            const v = rec[key];
+            if (v === null || key === 'epoch' || STRING_KEYS.has(key)) continue;
+            if (key === 'step') run.table.setStep(epoch, v as number);
+            else if (WALL_KEYS.has(key)) run.table.setWallTime(epoch, v as number);
+            else run.table.set(epoch, key, v as number);
+          }
+          run.table.touch(epoch); // an epoch record with only nulls still counts
+          if (typeof rec.task === 'string') run.task = rec.task;
+          if (typeof rec.model === 'string') run.model = rec.model;
+          if (typeof rec.optimizer === 'string') run.optimizer = rec.optimizer;
+        }
+        yield* out;
+      }
+      for (const run of [...open.values()]) {
+        const ev = finish(run);
+        if (ev) yield ev;
+      }
+    },
+  };
+}
+
+export const defaultJsonlImporter = jsonlImporter();

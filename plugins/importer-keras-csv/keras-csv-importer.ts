@@ -1,0 +1,176 @@
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parse } from 'csv-parse';
+import type { ImportContext, ImportEvent, ImportInput, Importer } from '../../src/traces/importer.js';
+import { EpochTable, metricSlot, u8, firstLine, headLines, parseNumber, shortText, taskFor, taskIdForFile } from '../../src/traces/import-support.js';
+
+export const KERAS_CSV_ID = 'keras-csv';
+
+const METRIC_NAME = /^[A-Za-z_][\w.\/-]*$/;
+
+/** Keras CSVLogger writes `NA` for a metric missing from an epoch's logs; pandas writes an empty cell. */
+const MISSING = new Set(['', 'NA', 'N/A', 'None', 'null']);
+
+/** Rejections listed per file; the rest are counted. */
+const MAX_REJECTIONS = 10_000;
+
+/** Header of a CSVLogger file (`epoch,…`) or a pandas dump of History.history (`,loss,…`). */
+function parseHeader(line: string): string[] | undefined {
+  const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  if (cells.length < 2) return undefined;
+  if (cells[0] !== 'epoch' && cells[0] !== '') return undefined;
+  for (const c of cells.slice(1)) if (!METRIC_NAME.test(c)) return undefined;
+  return cells;
+}
+
+/**
+ * Keras `CSVLogger` files (any metric columns, `lr` / `learning_rate` → `lr`) and
+ * `pandas.DataFrame(history.history).to_csv()` dumps (empty first header cell: the index is the epoch).
+ * Append-mode files whose `epoch` column does not increase (every row says 0 when fit() was called
+ * once per epoch) use row order as the epoch, and say so in a note on the run.
+ */
+export const kerasCsvImporter: Importer = {
+  id: KERAS_CSV_ID,
+  description: 'Keras CSVLogger CSV (epoch,metric,…) and pandas-dumped Keras History CSV',
+
+  sniff({ head }: ImportInput): boolean {
+    if (head.length === 0 || head[0] === 0x7b /* { */) return false;
+    const lines = headLines(head, 3);
+    const header = parseHeader(firstLine(head));
+    if (!header || lines.length < 2) return false;
+    const second = lines[1]?.split(',')[0]?.trim();
+    // The header alone (a run that never finished an epoch) is still a CSVLogger file.
+    return second === undefined || second === '' ? lines.length === 2 || lines[1] === '' : /^\d+$/.test(second);
+  },
+
+  async *import(input: ImportInput, ctx: ImportContext): AsyncGenerator<ImportEvent> {
+    const file = input.path;
+    const hash = createHash('sha256');
+    const source = createReadStream(file, { highWaterMark: 1 << 20 });
+    source.on('data', (chunk) => {
+      hash.update(u8(chunk as Buffer));
+      ctx.onBytes?.((chunk as Buffer).length);
+    });
+    let header: string[] | undefined;
+    let pandas = false;
+    let stopped = false;
+    const rowEpoch: number[] = [];
+    const rowValues: Array<Array<number | undefined>> = [];
+    let firstDataLine = 0;
+    let lastLine = 0;
+    const pending: ImportEvent[] = [];
+    let dropped = 0;
+    const reject = (r: Omit<Extract<ImportEvent, { kind: 'rejection' }>, 'kind' | 'file'>) => {
+      // A file of nothing but bad rows must not fill memory with rejections.
+      if (pending.length < MAX_REJECTIONS) pending.push({ kind: 'rejection', file, ...r });
+      else dropped++;
+    };
+
+    // Rows are handled inside csv-parse's synchronous on_record hook (which then drops them) rather
+    // than through the stream's async iterator: one promise per row would halve the throughput.
+    const onRow = (record: string[], line: number): void => {
+      lastLine = line;
+      if (stopped) return;
+      if (!header) {
+        header = parseHeader(record.join(','));
+        if (!header) {
+          reject({ line, field: 'header', expected: 'a CSVLogger header (epoch,metric,…)', found: shortText(record.join(',')), code: 'NOT_A_CSV_LOG' });
+          stopped = true;
+          return;
+        }
+        pandas = header[0] === '';
+        return;
+      }
+      if (record.length !== header.length) {
+        reject({ line, field: 'columns', expected: `${header.length} cells (${header.length} header columns)`, found: `${record.length} cells`, code: 'RAGGED_ROW' });
+        return;
+      }
+      const epochCell = record[0]!.trim();
+      const epoch = Number(epochCell);
+      if (epochCell === '' || !Number.isInteger(epoch) || epoch < 0) {
+        reject({ line, field: header[0] || '(index)', expected: 'an integer epoch >= 0', found: shortText(epochCell), code: 'NOT_AN_EPOCH' });
+        return;
+      }
+      const values: Array<number | undefined> = new Array(header.length - 1);
+      for (let c = 1; c < header.length; c++) {
+        const cell = record[c]!;
+        if (MISSING.has(cell.trim())) continue;
+        const n = parseNumber(cell);
+        if (n === undefined) {
+          reject({ line, field: header[c]!, expected: 'a number', found: shortText(cell), code: 'NOT_A_NUMBER' });
+          return;
+        }
+        values[c - 1] = n;
+      }
+      if (!firstDataLine) firstDataLine = line;
+      rowEpoch.push(epoch);
+      rowValues.push(values);
+    };
+    const parser = source.pipe(
+      parse({
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        relax_quotes: true,
+        trim: false,
+        on_record: (record: string[], context: { lines: number }) => {
+          onRow(record, context.lines);
+          return null;
+        },
+      }),
+    );
+    source.on('error', (err) => parser.destroy(err));
+    try {
+      for await (const _ of parser) {
+        // on_record keeps every row; nothing comes through
+      }
+    } catch (err) {
+      // csv-parse stops at broken quoting (CSV_QUOTE_NOT_CLOSED, …): report where, keep the rows before it.
+      const e = err as { code?: string; lines?: number; message?: string };
+      if (typeof e.code !== 'string' || !e.code.startsWith('CSV_')) throw err;
+      reject({ line: e.lines ?? lastLine + 1, field: 'row', expected: 'well-formed CSV', found: e.message ?? e.code, code: e.code });
+      source.destroy();
+    }
+    yield* pending;
+    if (dropped) yield { kind: 'rejection', file, line: lastLine, expected: `at most ${MAX_REJECTIONS} rejections listed`, found: `${dropped} more rejected row(s)`, code: 'TOO_MANY_REJECTIONS' };
+    if (!header || rowEpoch.length === 0) return;
+
+    const notes: string[] = [];
+    if (pandas) notes.push('pandas-dumped History (empty first header cell): the index column is the epoch');
+    let increasing = true;
+    for (let i = 1; i < rowEpoch.length; i++) if (rowEpoch[i]! <= rowEpoch[i - 1]!) increasing = false;
+    if (!increasing) {
+      const allZero = rowEpoch.every((e) => e === 0);
+      notes.push(
+        allZero
+          ? `every row has epoch 0 (CSVLogger append mode, one fit() per epoch): row order is used as the epoch`
+          : `the epoch column does not increase (CSVLogger append mode across several fit() calls): row order is used as the epoch`,
+      );
+    }
+    const table = new EpochTable();
+    const names = header.slice(1);
+    const slots = names.map(metricSlot);
+    for (let r = 0; r < rowEpoch.length; r++) {
+      const epoch = increasing ? rowEpoch[r]! : r;
+      const values = rowValues[r]!;
+      for (let c = 0; c < values.length; c++) {
+        const v = values[c];
+        if (v !== undefined) table.setIn(epoch, slots[c]!, names[c]!, v);
+      }
+    }
+    // CSVLogger knows no step count: epochs carry no `step`.
+    notes.push(...table.notes());
+    const epochs = table.toEpochs();
+    yield {
+      kind: 'run',
+      run: {
+        task: taskFor(ctx, taskIdForFile(file)),
+        epochs,
+        status: table.divergedAt !== undefined ? 'diverged' : 'completed',
+        ...(table.divergedAt !== undefined ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${table.divergedAt}` } } : {}),
+        environment: { framework: 'keras' },
+        provenance: { importer: KERAS_CSV_ID, file, line: firstDataLine, contentHash: hash.digest('hex'), sourceKey: 'csv', ...(notes.length ? { notes } : {}) },
+      },
+    };
+  },
+};

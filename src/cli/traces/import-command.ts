@@ -1,0 +1,119 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { MetatuneError, ValidationError } from '../../core/errors.js';
+import { builtinImporters } from '../../traces/builtin-importers.js';
+import { DEFAULT_STORE_URL, getStore } from '../../traces/get-store.js';
+import { formatRejection, type Importer } from '../../traces/importer.js';
+import { runImport, type ImportSummary } from '../../traces/import-runner.js';
+import type { TraceStore } from '../../traces/store.js';
+import type { TaskRef } from '../../traces/trace.js';
+import { processIO, type CliIO } from '../io.js';
+
+/** Inputs above this size get a progress bar (on a terminal). */
+export const PROGRESS_THRESHOLD_BYTES = 5 * 1024 * 1024;
+
+export interface TraceCommandDeps {
+  readonly io?: CliIO;
+  /** The importers to use (the container's contributions). Defaults to the built-in plugins. */
+  readonly importers?: () => Promise<readonly Importer[]>;
+  readonly openStore?: (url: string) => Promise<TraceStore>;
+}
+
+/** `--task id` or `--task task.json` (a TaskRef: {"id": …, "name"?, "kind"?, "parentDataset"?, …}). */
+export function readTaskOption(value: string, cwd: string): TaskRef {
+  const path = resolve(cwd, value);
+  if (value.endsWith('.json') && existsSync(path)) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new ValidationError('INVALID_TASK_FILE', `--task ${value}: not valid JSON (${(err as Error).message}).`, { file: path });
+    }
+    if (typeof doc !== 'object' || doc === null || typeof (doc as TaskRef).id !== 'string' || (doc as TaskRef).id === '') {
+      throw new ValidationError('INVALID_TASK_FILE', `--task ${value}: a task file needs a non-empty string "id". Received: ${JSON.stringify(doc)?.slice(0, 120)}.`, { file: path });
+    }
+    return doc as TaskRef;
+  }
+  if (value.trim() === '') throw new ValidationError('INVALID_PARAMETER', '`--task` must be a task id or a task JSON file. Received: "".', { argument: 'task' });
+  return { id: value };
+}
+
+export function formatSummary(summary: ImportSummary, cwd: string, dryRun: boolean): string {
+  const rel = (p: string) => (p.startsWith(cwd) ? relative(cwd, p) || p : p);
+  const lines: string[] = [];
+  const formats = Object.entries(summary.byFormat)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  lines.push(`${dryRun ? 'would import' : 'imported'}: ${summary.imported} run(s), ${summary.epochs} epoch record(s) from ${summary.files} file(s)${formats ? ` (${formats})` : ''}`);
+  lines.push(`duplicates skipped: ${summary.duplicates}`);
+  lines.push(`rejected: ${summary.rejected.length}`);
+  for (const r of summary.rejected.slice(0, 50)) lines.push(`  ${formatRejection({ ...r, file: rel(r.file) })}`);
+  if (summary.rejected.length > 50) lines.push(`  … and ${summary.rejected.length - 50} more`);
+  lines.push(`skipped (not a log of any known format): ${summary.skipped.length}`);
+  for (const s of summary.skipped.slice(0, 50)) lines.push(`  ${rel(s)}`);
+  if (summary.skipped.length > 50) lines.push(`  … and ${summary.skipped.length - 50} more`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `metatune import <paths or globs...> [--format auto|<id>] [--task id|file] [--store url] [--dry-run]`.
+ * Exit code 1 (error IMPORT_REJECTED) when any record was rejected; the good ones are imported anyway.
+ */
+export function registerImportCommand(program: Command, deps: TraceCommandDeps = {}): Command {
+  const io = deps.io ?? processIO;
+  return program
+    .command('import')
+    .description('import training logs (TensorBoard, Keras CSVLogger, tfjs History, JSONL, Optuna journal, MLflow) into the trace store')
+    .argument('<paths...>', 'files, directories (walked) or globs')
+    .option('--format <id>', 'auto (sniff each file) or an importer id: tfevents, keras-csv, tfjs-history, jsonl, optuna-journal, mlflow', 'auto')
+    .option('--task <id|file>', 'task id, or a task JSON file, for every imported run (default: derived from each source)')
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--dry-run', 'read and validate everything, write nothing')
+    .action(async (paths: string[], opts: { format: string; task?: string; store?: string; dryRun?: boolean }) => {
+      const importers = await (deps.importers ?? builtinImporters)();
+      const task = opts.task !== undefined ? readTaskOption(opts.task, io.cwd) : undefined;
+      const dryRun = opts.dryRun ?? false;
+      const store = dryRun ? undefined : await (deps.openStore ?? getStore)(opts.store ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL);
+      let bar: cliProgress.SingleBar | undefined;
+      try {
+        const summary = await runImport({
+          paths,
+          importers: [...importers],
+          format: opts.format,
+          dryRun,
+          cwd: io.cwd,
+          ...(store ? { store } : {}),
+          ...(task ? { task } : {}),
+          onStart: ({ totalBytes }) => {
+            if (totalBytes > PROGRESS_THRESHOLD_BYTES) {
+              bar = new cliProgress.SingleBar(
+                { format: 'import [{bar}] {percentage}% | {value}/{total} MB | eta {eta}s', stream: process.stderr, hideCursor: true },
+                cliProgress.Presets.shades_classic,
+              );
+              bar.start(Math.ceil(totalBytes / 1e6), 0);
+            }
+          },
+          onBytes: (() => {
+            let bytes = 0;
+            return (n: number) => {
+              bytes += n;
+              bar?.update(Math.floor(bytes / 1e6));
+            };
+          })(),
+        });
+        bar?.stop();
+        bar = undefined;
+        io.stdout(formatSummary(summary, io.cwd, dryRun));
+        if (summary.rejected.length > 0) {
+          throw new MetatuneError('IMPORT_REJECTED', `${summary.rejected.length} record(s) rejected (listed above); the valid records were ${dryRun ? 'checked' : 'imported'}. Fix or remove the bad records and import again (re-imports add nothing twice).`, {
+            rejected: summary.rejected.length,
+          });
+        }
+      } finally {
+        bar?.stop();
+        await store?.close();
+      }
+    });
+}

@@ -1,0 +1,189 @@
+/**
+ * Runs importers over paths, globs and directories: expands them (fast-glob), sniffs each file's
+ * format (`--format auto`) or uses the one given, streams the runs into a TraceStore with
+ * `importRun` (idempotent by provenance) and counts what happened. Files that are no log of any
+ * known format are listed as skipped, not treated as errors.
+ */
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import fg from 'fast-glob';
+import { MetatuneError, NotFoundError, ValidationError } from '../core/errors.js';
+import type { TraceStore } from './store.js';
+import type { TaskRef } from './trace.js';
+import type { ImportRejection, Importer } from './importer.js';
+import { HEAD_BYTES } from './import-support.js';
+
+export interface ImportRunArgs {
+  /** Files, directories (walked recursively) or glob patterns. */
+  readonly paths: readonly string[];
+  /** Every importer that can be used (from the plugins). */
+  readonly importers: readonly Importer[];
+  /** `auto` (sniff each file) or an importer id. Defaults to `auto`. */
+  readonly format?: string;
+  /** Where runs go. Required unless `dryRun`. */
+  readonly store?: TraceStore;
+  /** Read and validate everything, write nothing. Defaults to false. */
+  readonly dryRun?: boolean;
+  /** Task every imported run belongs to. Defaults to one derived per source by each importer. */
+  readonly task?: TaskRef;
+  /** Progress: total bytes once the files are known, then bytes as they are read. */
+  readonly onStart?: (info: { files: number; totalBytes: number }) => void;
+  readonly onBytes?: (bytes: number) => void;
+  /** Base directory for relative paths and globs. Defaults to `process.cwd()`. */
+  readonly cwd?: string;
+}
+
+export interface ImportedRunInfo {
+  readonly id: string;
+  readonly duplicate: boolean;
+  readonly file: string;
+  readonly importer: string;
+  readonly sourceKey: string;
+  readonly epochs: number;
+}
+
+export interface ImportSummary {
+  readonly files: number;
+  readonly bytes: number;
+  readonly imported: number;
+  readonly duplicates: number;
+  readonly epochs: number;
+  readonly runs: ImportedRunInfo[];
+  readonly rejected: ImportRejection[];
+  /** Files that no importer recognised. */
+  readonly skipped: string[];
+  /** Files per importer id. */
+  readonly byFormat: Record<string, number>;
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf as unknown as Uint8Array, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Expands paths/dirs/globs into sorted absolute file paths; `explicit` marks files named directly. */
+export async function expandPaths(paths: readonly string[], cwd = process.cwd()): Promise<{ files: string[]; explicit: Set<string> }> {
+  const files = new Set<string>();
+  const explicit = new Set<string>();
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    const st = await stat(abs).catch(() => undefined);
+    if (st?.isFile()) {
+      files.add(abs);
+      explicit.add(abs);
+      continue;
+    }
+    const matches = st?.isDirectory()
+      ? await fg('**/*', { cwd: abs, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: false })
+      : fg.isDynamicPattern(p)
+        ? await fg(p, { cwd, absolute: true, onlyFiles: true, dot: false })
+        : undefined;
+    if (matches === undefined) {
+      throw new NotFoundError('IMPORT_PATH_NOT_FOUND', `No file, directory or glob match at "${p}". Check the path (relative paths start at ${cwd}).`, { path: p });
+    }
+    for (const m of matches) files.add(resolve(m));
+  }
+  return { files: [...files].sort(), explicit };
+}
+
+export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
+  const format = args.format ?? 'auto';
+  const dryRun = args.dryRun ?? false;
+  if (!dryRun && !args.store) throw new MetatuneError('STORE_REQUIRED', 'runImport needs a `store` unless `dryRun` is set.');
+  let forced: Importer | undefined;
+  if (format !== 'auto') {
+    forced = args.importers.find((i) => i.id === format);
+    if (!forced) {
+      throw new NotFoundError('UNKNOWN_IMPORT_FORMAT', `Unknown import format "${format}". Valid choices: auto, ${args.importers.map((i) => i.id).sort().join(', ')}.`, {
+        format,
+        choices: args.importers.map((i) => i.id),
+      });
+    }
+  }
+  const { files, explicit } = await expandPaths(args.paths, args.cwd);
+
+  // Sniff every file first: importers of multi-file formats need to know their peers.
+  const assigned: Array<{ path: string; head: Buffer; importer: Importer }> = [];
+  const skipped: string[] = [];
+  let totalBytes = 0;
+  for (const path of files) {
+    const head = await readHead(path);
+    const importer = forced
+      ? explicit.has(path) || safeSniff(forced, path, head)
+        ? forced
+        : undefined
+      : args.importers.find((i) => safeSniff(i, path, head));
+    if (!importer) {
+      skipped.push(path);
+      continue;
+    }
+    assigned.push({ path, head, importer });
+    totalBytes += (await stat(path)).size;
+  }
+  args.onStart?.({ files: assigned.length, totalBytes });
+  const peers = new Map<string, string[]>();
+  for (const a of assigned) {
+    const list = peers.get(a.importer.id) ?? [];
+    list.push(a.path);
+    peers.set(a.importer.id, list);
+  }
+
+  const runs: ImportedRunInfo[] = [];
+  const rejected: ImportRejection[] = [];
+  const byFormat: Record<string, number> = {};
+  let epochs = 0;
+  for (const a of assigned) {
+    byFormat[a.importer.id] = (byFormat[a.importer.id] ?? 0) + 1;
+    const ctx = { peers: peers.get(a.importer.id)!, ...(args.task ? { task: args.task } : {}), ...(args.onBytes ? { onBytes: args.onBytes } : {}) };
+    try {
+      for await (const ev of a.importer.import({ path: a.path, head: a.head }, ctx)) {
+        if (ev.kind === 'rejection') {
+          rejected.push(ev);
+          continue;
+        }
+        const run = ev.run;
+        const n = run.epochs?.length ?? 0;
+        try {
+          const result = dryRun ? { id: '(dry run)', duplicate: false } : await args.store!.importRun(run);
+          runs.push({ id: result.id, duplicate: result.duplicate, file: run.provenance.file, importer: run.provenance.importer, sourceKey: run.provenance.sourceKey, epochs: n });
+          if (!result.duplicate) epochs += n;
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err; // store down or misconfigured: stop, do not report every run
+          rejected.push({ kind: 'rejection', file: run.provenance.file, ...(run.provenance.line !== undefined ? { line: run.provenance.line } : {}), field: String(err.details.pointer ?? 'run'), expected: 'a run the store accepts', found: err.message, code: err.code });
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof MetatuneError) && !isFsError(err)) throw err;
+      rejected.push({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
+    }
+  }
+  return {
+    files: assigned.length,
+    bytes: totalBytes,
+    imported: runs.filter((r) => !r.duplicate).length,
+    duplicates: runs.filter((r) => r.duplicate).length,
+    epochs,
+    runs,
+    rejected,
+    skipped,
+    byFormat,
+  };
+}
+
+function safeSniff(importer: Importer, path: string, head: Buffer): boolean {
+  try {
+    return importer.sniff({ path, head });
+  } catch {
+    return false; // sniff must not throw; a plugin that does is treated as "not mine"
+  }
+}
+
+function isFsError(err: unknown): boolean {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code!);
+}
