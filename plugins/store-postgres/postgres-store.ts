@@ -1,0 +1,456 @@
+/**
+ * `postgres://` store. One row per run (jsonb parts + indexed filter columns), one row per epoch
+ * and per batch, every mutation in one transaction with the run row locked (`FOR UPDATE`), so
+ * many processes on many machines can write at once. `query` streams through a server-side
+ * cursor (DECLARE / FETCH in a read-only repeatable-read transaction): memory stays bounded by
+ * the fetch size however large the corpus is.
+ */
+import type { Pool, PoolClient } from 'pg';
+import {
+  batchConflict,
+  epochConflict,
+  policyNotFound,
+  requirePolicyName,
+  runExists,
+  runFinished,
+  runNotFound,
+  storeClosed,
+} from '../../src/traces/document-store.js';
+import {
+  RUN_STATUSES,
+  buildRecord,
+  deepFreeze,
+  dedupeKey,
+  mergeOutcome,
+  modelIdOf,
+  normalizeBatches,
+  normalizeEpochs,
+  normalizeQuery,
+  queryStatuses,
+  redactUrl,
+  requireImportProvenance,
+  requireRunId,
+  requireStatus,
+  sameJson,
+  scheduleFamilyOf,
+  toJsonValue,
+  type Mutable,
+} from '../../src/traces/record-utils.js';
+import type { ImportResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
+import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from '../../src/traces/trace.js';
+import { connectPool, mapConnectionError } from './connection.js';
+import { migrate, schemaAhead, schemaBehind, schemaState } from './migrator.js';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+
+export interface PostgresStoreArgs {
+  readonly url: string;
+  /** Runs fetched per cursor round trip in `query`. Defaults to 200. */
+  readonly fetchSize?: number;
+  /** Creates the tables when the database has none of them (a brand-new database). Defaults to true. */
+  readonly initializeEmpty?: boolean;
+}
+
+interface RunRow {
+  id: string;
+  task: TraceRecord['task'];
+  model: TraceRecord['model'] | null;
+  optimizer: TraceRecord['optimizer'] | null;
+  schedule: unknown;
+  outcome: TraceOutcome | null;
+  environment: TraceRecord['environment'] | null;
+  provenance: TraceRecord['provenance'] | null;
+  status: RunStatus;
+  created_at: Date;
+  updated_at: Date;
+  finished_at: Date | null;
+  epochs: TraceEpoch[] | null;
+  batches: TraceBatch[] | null;
+}
+
+/** The columns a record is read back from; epochs and batches aggregated in the same statement (one snapshot). */
+const RUN_SELECT = `
+  SELECT r.id, r.task, r.model, r.optimizer, r.schedule, r.outcome, r.environment, r.provenance, r.status,
+         r.created_at, r.updated_at, r.finished_at,
+         (SELECT jsonb_agg(e.record ORDER BY e.epoch) FROM epochs e WHERE e.run_id = r.id) AS epochs,
+         (SELECT jsonb_agg(b.record ORDER BY b.step) FROM batches b WHERE b.run_id = r.id) AS batches
+  FROM runs r`;
+
+function rowToRecord(row: RunRow): TraceRecord {
+  const record: Mutable<TraceRecord> = {
+    id: row.id,
+    task: row.task,
+    epochs: row.epochs ?? [],
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.model !== null) record.model = row.model;
+  if (row.optimizer !== null) record.optimizer = row.optimizer;
+  if (row.schedule !== null) record.schedule = row.schedule;
+  if (row.batches !== null) record.batches = row.batches;
+  if (row.outcome !== null) record.outcome = row.outcome;
+  if (row.environment !== null) record.environment = row.environment;
+  if (row.provenance !== null) record.provenance = row.provenance;
+  if (row.finished_at !== null) record.finishedAt = row.finished_at.toISOString();
+  return deepFreeze(record);
+}
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+/** WHERE clause and parameters for a TraceQuery (every field maps to an indexed column). */
+function whereClause(q: TraceQuery): { sql: string; params: unknown[] } {
+  const conds: string[] = [];
+  const params: unknown[] = [];
+  const add = (column: string, value: unknown) => {
+    params.push(value);
+    conds.push(`r.${column} = $${params.length}`);
+  };
+  if (q.taskId !== undefined) add('task_id', q.taskId);
+  if (q.parentDataset !== undefined) add('parent_dataset', q.parentDataset);
+  if (q.modelId !== undefined) add('model_id', q.modelId);
+  if (q.scheduleFamily !== undefined) add('schedule_family', q.scheduleFamily);
+  if (q.importer !== undefined) add('importer', q.importer);
+  const statuses = queryStatuses(q);
+  if (statuses) {
+    params.push([...statuses]);
+    conds.push(`r.status = ANY($${params.length}::text[])`);
+  }
+  return { sql: conds.length ? ` WHERE ${conds.join(' AND ')}` : '', params };
+}
+
+export class PostgresTraceStore implements TraceStore {
+  readonly url: string;
+  readonly #rawUrl: string;
+  readonly #pool: Pool;
+  readonly #fetchSize: number;
+  #closed = false;
+
+  private constructor(rawUrl: string, pool: Pool, fetchSize: number) {
+    this.#rawUrl = rawUrl;
+    this.url = redactUrl(rawUrl);
+    this.#pool = pool;
+    this.#fetchSize = fetchSize;
+  }
+
+  /**
+   * Connects and checks the schema version: a brand-new database gets its tables; one whose
+   * schema is behind throws `STORE_SCHEMA_BEHIND` (run `metatune store migrate`), one ahead
+   * `STORE_SCHEMA_AHEAD`.
+   */
+  static async open(args: PostgresStoreArgs): Promise<PostgresTraceStore> {
+    const pool = await connectPool(args.url);
+    try {
+      const state = await schemaState(pool);
+      if (state.fresh && (args.initializeEmpty ?? true)) {
+        await migrate(pool, args.url);
+      } else if (state.version > LATEST_SCHEMA_VERSION) {
+        throw schemaAhead(args.url, state.version);
+      } else if (state.version < LATEST_SCHEMA_VERSION) {
+        throw schemaBehind(args.url, state.version);
+      }
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw mapConnectionError(err, args.url);
+    }
+    return new PostgresTraceStore(args.url, pool, args.fetchSize ?? 200);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw storeClosed(this.url);
+  }
+
+  /** Runs `fn` in a transaction on one pooled client; connection failures become typed errors. */
+  async #tx<R>(fn: (c: PoolClient) => Promise<R>): Promise<R> {
+    this.#checkOpen();
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw mapConnectionError(err, this.#rawUrl);
+    }
+    let broken: unknown;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        broken = e;
+      });
+      throw mapConnectionError(err, this.#rawUrl);
+    } finally {
+      client.release(broken instanceof Error ? broken : undefined);
+    }
+  }
+
+  async #q<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
+    this.#checkOpen();
+    try {
+      return (await this.#pool.query<T & import('pg').QueryResultRow>(sql, params)).rows;
+    } catch (err) {
+      throw mapConnectionError(err, this.#rawUrl);
+    }
+  }
+
+  async #insertRun(c: PoolClient, r: TraceRecord, key: string | undefined): Promise<boolean> {
+    const inserted = await c.query(
+      `INSERT INTO runs (id, task, model, optimizer, schedule, outcome, environment, provenance, status,
+                         task_id, parent_dataset, model_id, schedule_family, importer, dedupe_key,
+                         created_at, updated_at, finished_at)
+       VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9,
+               $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       ON CONFLICT DO NOTHING`,
+      [
+        r.id,
+        json(r.task),
+        json(r.model),
+        json(r.optimizer),
+        json(r.schedule),
+        json(r.outcome),
+        json(r.environment),
+        json(r.provenance),
+        r.status,
+        r.task.id,
+        r.task.parentDataset ?? null,
+        modelIdOf(r) ?? null,
+        scheduleFamilyOf(r.schedule) ?? null,
+        r.provenance?.importer ?? null,
+        key ?? null,
+        r.createdAt,
+        r.updatedAt,
+        r.finishedAt ?? null,
+      ],
+    );
+    if (inserted.rowCount === 0) return false;
+    await this.#insertEpochs(c, r.id, r.epochs);
+    await this.#insertBatches(c, r.id, r.batches ?? []);
+    return true;
+  }
+
+  async #insertEpochs(c: PoolClient, runId: string, epochs: readonly TraceEpoch[]): Promise<void> {
+    if (epochs.length === 0) return;
+    // One statement for all epochs: the array travels as one jsonb parameter.
+    await c.query(
+      `INSERT INTO epochs (run_id, epoch, record) SELECT $1, (e->>'epoch')::integer, e FROM jsonb_array_elements($2::jsonb) AS e`,
+      [runId, JSON.stringify(epochs)],
+    );
+  }
+
+  async #insertBatches(c: PoolClient, runId: string, batches: readonly TraceBatch[]): Promise<void> {
+    if (batches.length === 0) return;
+    await c.query(
+      `INSERT INTO batches (run_id, step, record) SELECT $1, (b->>'step')::bigint, b FROM jsonb_array_elements($2::jsonb) AS b`,
+      [runId, JSON.stringify(batches)],
+    );
+  }
+
+  /** Locks the run row for the rest of the transaction and returns its status. */
+  async #lockRun(c: PoolClient, runId: string): Promise<RunStatus> {
+    const { rows } = await c.query<{ status: RunStatus }>('SELECT status FROM runs WHERE id = $1 FOR UPDATE', [runId]);
+    if (rows.length === 0) throw runNotFound(runId, this.url);
+    return rows[0].status;
+  }
+
+  async #readRun(db: Pool | PoolClient, runId: string): Promise<TraceRecord> {
+    const { rows } = await db.query<RunRow>(`${RUN_SELECT} WHERE r.id = $1`, [runId]);
+    if (rows.length === 0) throw runNotFound(runId, this.url);
+    return rowToRecord(rows[0]);
+  }
+
+  async createRun(run: NewTrace): Promise<TraceRecord> {
+    this.#checkOpen();
+    const record = deepFreeze(buildRecord(run, 'running', 'createRun'));
+    await this.#tx(async (c) => {
+      if (!(await this.#insertRun(c, record, undefined))) throw runExists(record.id);
+    });
+    return record;
+  }
+
+  async appendEpochs(runId: string, epochs: readonly TraceEpoch[]): Promise<void> {
+    this.#checkOpen();
+    requireRunId(runId, 'appendEpochs');
+    const incoming = normalizeEpochs(epochs, '/epochs', 'appendEpochs');
+    await this.#tx(async (c) => {
+      const status = await this.#lockRun(c, runId);
+      if (status !== 'running') throw runFinished({ id: runId, status }, 'append epochs to');
+      if (incoming.length === 0) return;
+      const { rows } = await c.query<{ epoch: number; record: TraceEpoch }>(
+        'SELECT epoch, record FROM epochs WHERE run_id = $1 AND epoch = ANY($2::integer[])',
+        [runId, incoming.map((e) => e.epoch)],
+      );
+      const stored = new Map(rows.map((r) => [r.epoch, r.record]));
+      const added: TraceEpoch[] = [];
+      for (const e of incoming) {
+        const prev = stored.get(e.epoch);
+        if (prev === undefined) added.push(e);
+        else if (!sameJson(prev, e)) throw epochConflict(runId, e.epoch, prev, e);
+      }
+      if (added.length === 0) return;
+      await this.#insertEpochs(c, runId, added);
+      await c.query('UPDATE runs SET updated_at = $2 WHERE id = $1', [runId, new Date().toISOString()]);
+    });
+  }
+
+  async appendBatches(runId: string, batches: readonly TraceBatch[]): Promise<void> {
+    this.#checkOpen();
+    requireRunId(runId, 'appendBatches');
+    const incoming = normalizeBatches(batches, '/batches', 'appendBatches');
+    await this.#tx(async (c) => {
+      const status = await this.#lockRun(c, runId);
+      if (status !== 'running') throw runFinished({ id: runId, status }, 'append batches to');
+      if (incoming.length === 0) return;
+      const { rows } = await c.query<{ step: string; record: TraceBatch }>(
+        'SELECT step, record FROM batches WHERE run_id = $1 AND step = ANY($2::bigint[])',
+        [runId, incoming.map((b) => b.step)],
+      );
+      const stored = new Map(rows.map((r) => [Number(r.step), r.record]));
+      const added: TraceBatch[] = [];
+      for (const b of incoming) {
+        const prev = stored.get(b.step);
+        if (prev === undefined) added.push(b);
+        else if (!sameJson(prev, b)) throw batchConflict(runId, b.step, prev, b);
+      }
+      if (added.length === 0) return;
+      await this.#insertBatches(c, runId, added);
+      await c.query('UPDATE runs SET updated_at = $2 WHERE id = $1', [runId, new Date().toISOString()]);
+    });
+  }
+
+  async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, outcome: TraceOutcome): Promise<TraceRecord> {
+    this.#checkOpen();
+    requireRunId(runId, 'finishRun');
+    requireStatus(status, 'finishRun', true);
+    const given = toJsonValue(outcome ?? {}, '/outcome', 'finishRun') as TraceOutcome;
+    const now = new Date().toISOString();
+    return this.#tx(async (c) => {
+      const current = await this.#lockRun(c, runId);
+      if (current !== 'running') throw runFinished({ id: runId, status: current }, 'finish');
+      const { rows } = await c.query<{ record: TraceEpoch }>('SELECT record FROM epochs WHERE run_id = $1 ORDER BY epoch', [runId]);
+      const merged = mergeOutcome(
+        rows.map((r) => r.record),
+        given,
+      );
+      await c.query('UPDATE runs SET status = $2, outcome = $3::jsonb, updated_at = $4, finished_at = $4 WHERE id = $1', [runId, status, json(merged), now]);
+      return this.#readRun(c, runId);
+    });
+  }
+
+  async importRun(run: NewTrace): Promise<ImportResult> {
+    this.#checkOpen();
+    const key = requireImportProvenance(run, 'importRun');
+    const record = deepFreeze(buildRecord(run, 'completed', 'importRun'));
+    return this.#tx(async (c) => {
+      if (await this.#insertRun(c, record, dedupeKey(record.provenance))) return { id: record.id, duplicate: false };
+      // Nothing inserted: the same source was imported before (unique dedupe_key), or the id is taken.
+      const { rows } = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
+      if (rows.length > 0) return { id: rows[0].id, duplicate: true };
+      throw runExists(record.id);
+    });
+  }
+
+  async getRun(runId: string): Promise<TraceRecord> {
+    this.#checkOpen();
+    requireRunId(runId, 'getRun');
+    try {
+      return await this.#readRun(this.#pool, runId);
+    } catch (err) {
+      throw mapConnectionError(err, this.#rawUrl);
+    }
+  }
+
+  async *query(filter?: TraceQuery): AsyncIterable<TraceRecord> {
+    this.#checkOpen();
+    const q = normalizeQuery(filter, 'query');
+    if (q.limit === 0) return;
+    const where = whereClause(q);
+    const limit = q.limit === undefined ? '' : ` LIMIT ${q.limit}`;
+    let client: PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw mapConnectionError(err, this.#rawUrl);
+    }
+    let failed: unknown;
+    try {
+      // One snapshot for the whole stream, even while other processes write.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`DECLARE metatune_runs NO SCROLL CURSOR FOR ${RUN_SELECT}${where.sql} ORDER BY r.seq${limit}`, where.params);
+      for (;;) {
+        const { rows } = await client.query<RunRow>(`FETCH FORWARD ${this.#fetchSize} FROM metatune_runs`);
+        for (const row of rows) yield rowToRecord(row);
+        if (rows.length < this.#fetchSize) break;
+      }
+    } catch (err) {
+      failed = err;
+      throw mapConnectionError(err, this.#rawUrl);
+    } finally {
+      // Also reached when the consumer stops early (break): end the transaction, free the client.
+      let broken: Error | undefined;
+      await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch((e: Error) => {
+        broken = e;
+      });
+      client.release(broken);
+    }
+  }
+
+  async count(filter?: TraceQuery): Promise<number> {
+    const q = normalizeQuery(filter, 'count');
+    const where = whereClause(q);
+    const rows = await this.#q<{ n: string }>(`SELECT count(*) AS n FROM runs r${where.sql}`, where.params);
+    const n = Number(rows[0].n);
+    return q.limit === undefined ? n : Math.min(n, q.limit);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const rows = await this.#q<{ status: string; n: string; tasks: string; epochs: string; bytes: string }>(`
+      SELECT s.status, s.n,
+             (SELECT count(DISTINCT task_id) FROM runs) AS tasks,
+             (SELECT count(*) FROM epochs) AS epochs,
+             (SELECT sum(pg_total_relation_size(t)) FROM unnest(ARRAY['runs', 'epochs', 'batches', 'policies']::regclass[]) AS t) AS bytes
+      FROM (SELECT NULL::text AS status, 0::bigint AS n UNION ALL SELECT status, count(*) FROM runs GROUP BY status) s`);
+    const byStatus: Record<string, number> = Object.fromEntries(RUN_STATUSES.map((s) => [s, 0]));
+    let runs = 0;
+    for (const r of rows) {
+      if (r.status === null) continue;
+      byStatus[r.status] = Number(r.n);
+      runs += Number(r.n);
+    }
+    return { runs, byStatus, tasks: Number(rows[0].tasks), epochs: Number(rows[0].epochs), bytes: Number(rows[0].bytes) };
+  }
+
+  async putPolicy(name: string, artifact: unknown): Promise<void> {
+    requirePolicyName(name, 'putPolicy');
+    const value = toJsonValue(artifact, '', 'putPolicy');
+    await this.#q(
+      `INSERT INTO policies (name, artifact, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (name) DO UPDATE SET artifact = EXCLUDED.artifact, updated_at = EXCLUDED.updated_at`,
+      [name, JSON.stringify(value)],
+    );
+  }
+
+  async getPolicy(name: string): Promise<unknown> {
+    requirePolicyName(name, 'getPolicy');
+    const rows = await this.#q<{ artifact: unknown }>('SELECT artifact FROM policies WHERE name = $1', [name]);
+    if (rows.length === 0) throw policyNotFound(name, this.url);
+    return deepFreeze(rows[0].artifact);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+}
+
+/** Opens a pool just long enough to apply pending migrations (`metatune store migrate`). */
+export async function migratePostgres(url: string, target?: number) {
+  const pool = await connectPool(url);
+  try {
+    return await migrate(pool, url, target);
+  } catch (err) {
+    throw mapConnectionError(err, url);
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `metatune store migrate --store URL` and `metatune store stats --store URL [--json]`.
+ * migrate applies pending schema migrations (Postgres); schemes without a schema say so and
+ * succeed, so scripts can run it for any store URL.
+ */
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { DEFAULT_STORE_URL, getStore, migrateStore } from '../../traces/get-store.js';
+import { redactUrl } from '../../traces/record-utils.js';
+import { processIO, type CliIO } from '../io.js';
+
+export interface StoreCommandDeps {
+  /** Where output goes. Defaults to the process's stdout/stderr. */
+  readonly io?: CliIO;
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = -1;
+  do {
+    v /= 1024;
+    u++;
+  } while (v >= 1024 && u < units.length - 1);
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+export function registerStoreCommand(program: Command, deps: StoreCommandDeps = {}): Command {
+  const io = deps.io ?? processIO;
+  const urlOf = (o: { store?: string }) => o.store ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL;
+  const store = program.command('store').description('trace store maintenance: schema migrations and statistics');
+
+  store
+    .command('migrate')
+    .description('apply pending schema migrations (PostgreSQL); a no-op for file: and memory: stores')
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .action(async (o: { store?: string }) => {
+      const url = urlOf(o);
+      const report = await migrateStore(url);
+      if (!report) {
+        io.stdout(`${redactUrl(url)}: this kind of store has no schema to migrate.\n`);
+        return;
+      }
+      if (report.applied.length === 0) {
+        io.stdout(`${redactUrl(url)}: schema is up to date (version ${report.version}).\n`);
+        return;
+      }
+      io.stdout(`${redactUrl(url)}: applied ${report.applied.length} migration(s), schema version ${report.version}:\n`);
+      for (const m of report.applied) io.stdout(`  ${m.version}  ${m.name}\n`);
+    });
+
+  store
+    .command('stats')
+    .description('runs (by status), tasks, epochs and size of the trace store')
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--json', 'print the statistics as one JSON object')
+    .action(async (o: { store?: string; json?: boolean }) => {
+      const s = await getStore(urlOf(o));
+      try {
+        const stats = await s.stats();
+        if (o.json) {
+          io.stdout(`${JSON.stringify({ url: s.url, ...stats })}\n`);
+          return;
+        }
+        const table = new Table({ style: { head: [], border: [] } });
+        table.push(
+          { store: s.url },
+          { runs: String(stats.runs) },
+          ...Object.entries(stats.byStatus).map(([status, n]) => ({ [`  ${status}`]: String(n) })),
+          { tasks: String(stats.tasks) },
+          { epochs: String(stats.epochs) },
+          ...(stats.bytes === undefined ? [] : [{ size: formatBytes(stats.bytes) }]),
+        );
+        io.stdout(`${table.toString()}\n`);
+      } finally {
+        await s.close();
+      }
+    });
+  return store;
+}

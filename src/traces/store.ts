@@ -1,0 +1,63 @@
+/**
+ * The TraceStore contract. Implementations: memory (`memory:`), lowdb file (`file:`, the default
+ * `./.metatune/store.json`), PostgreSQL (`postgres://…`), chosen by URL with `getStore(url)`.
+ *
+ * Invariants (every store passes test/conformance/trace-store.test.ts):
+ * - Finished runs (status other than `running`) are immutable: appending to or finishing them again
+ *   throws `ValidationError` with code `RUN_FINISHED`.
+ * - `appendEpochs` is idempotent per (run, epoch): re-sending an epoch replaces nothing and adds nothing
+ *   when it is identical; a different record for an existing epoch throws `EPOCH_CONFLICT`.
+ * - `importRun` is idempotent per (provenance.importer, provenance.contentHash, provenance.sourceKey):
+ *   the second import returns the first run's id with `duplicate: true`.
+ * - Returned records are deep-frozen copies: callers cannot change the store through them.
+ * - A missing run throws `NotFoundError` with code `RUN_NOT_FOUND`.
+ * - Once a write's promise resolves, the write survives a crash of the process (acknowledged = durable).
+ * - Safe with several writer processes (lowdb: cross-process lock; Postgres: transactions).
+ */
+import type { NewTrace, RunStatus, TraceEpoch, TraceOutcome, TraceRecord, TraceBatch } from './trace.js';
+
+export interface TraceQuery {
+  readonly taskId?: string;
+  readonly parentDataset?: string;
+  readonly modelId?: string;
+  /** Native schedule family id (`cosine_decay`) or interop format class. */
+  readonly scheduleFamily?: string;
+  readonly status?: RunStatus | readonly RunStatus[];
+  readonly importer?: string;
+  /** Stop after this many records. */
+  readonly limit?: number;
+}
+
+export interface StoreStats {
+  readonly runs: number;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly tasks: number;
+  readonly epochs: number;
+  /** Bytes on disk where that makes sense (lowdb file size, Postgres relation size). */
+  readonly bytes?: number;
+}
+
+export interface ImportResult {
+  readonly id: string;
+  readonly duplicate: boolean;
+}
+
+export interface TraceStore {
+  /** The URL the store was opened with (credentials redacted). */
+  readonly url: string;
+  createRun(run: NewTrace): Promise<TraceRecord>;
+  appendEpochs(runId: string, epochs: readonly TraceEpoch[]): Promise<void>;
+  appendBatches(runId: string, batches: readonly TraceBatch[]): Promise<void>;
+  finishRun(runId: string, status: Exclude<RunStatus, 'running'>, outcome: TraceOutcome): Promise<TraceRecord>;
+  /** Stores a complete run (an import) in one atomic write; idempotent by provenance. */
+  importRun(run: NewTrace): Promise<ImportResult>;
+  getRun(runId: string): Promise<TraceRecord>;
+  /** Streams matching runs; never holds the whole corpus in memory (Postgres uses a cursor). */
+  query(filter?: TraceQuery): AsyncIterable<TraceRecord>;
+  count(filter?: TraceQuery): Promise<number>;
+  stats(): Promise<StoreStats>;
+  /** Policies ([4/5]): JSON artifacts by name. */
+  putPolicy(name: string, artifact: unknown): Promise<void>;
+  getPolicy(name: string): Promise<unknown>;
+  close(): Promise<void>;
+}
