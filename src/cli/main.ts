@@ -9,6 +9,9 @@ import { EXIT_OK, EXIT_USER_ERROR, describeFailure, formatCliError, processIO, t
 import { registerPluginsCommand } from './plugins.js';
 import { registerScheduleCommand } from './schedule.js';
 import { registerValidateCommand } from './validate.js';
+import { registerImportCommand } from './traces/import-command.js';
+import { registerRunsCommand } from './traces/runs-command.js';
+import { registerStoreCommand } from './traces/store-command.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,6 +27,14 @@ Examples:
   # check a spec, a config file or a plugin manifest
   $ metatune validate spec.json
   $ metatune validate metatune.config.json
+
+  # train on the bundled digits data with tfjs defaults and with a schedule, side by side
+  $ metatune demo
+
+  # import old training logs into the trace store (default file:.metatune/store.json)
+  $ metatune import ./logs --dry-run
+  $ metatune import ./logs --store postgres://localhost/metatune
+  $ metatune runs list
 
   # what is registered, and from which plugin
   $ metatune families
@@ -67,7 +78,7 @@ export function buildProgram(io: CliIO): Command {
   let lastCommanderError = '';
   program
     .name('metatune')
-    .description('Learning-rate schedules for TensorFlow.js: preview, validate and list them.')
+    .description('Learning-rate schedules for TensorFlow.js, and a memory of training runs to learn them from.')
     .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'config file to read (default: metatune.config.json in the current folder, if any)')
     .option('--plugin <name|path>', 'load a third-party plugin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
@@ -87,7 +98,10 @@ export function buildProgram(io: CliIO): Command {
   registerValidateCommand(program, ctx);
   registerFamiliesCommand(program, ctx);
   registerPluginsCommand(program, ctx);
-  registerDemoCommand(program);
+  registerDemoCommand(program, io);
+  registerImportCommand(program, { io });
+  registerRunsCommand(program, { io });
+  registerStoreCommand(program, { io });
   return program;
 }
 

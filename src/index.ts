@@ -1,0 +1,39 @@
+/**
+ * metatune's one public surface: re-exports only. Anything not exported here is internal and may
+ * change without notice.
+ */
+
+// Core: errors with stable codes, tokens, registries, the plugin container, JSON Schema validation.
+export * from './core/errors.js';
+export { TOKENS } from './core/tokens.js';
+export { Registry, type Contribution, type RegistryOptions } from './core/registry.js';
+export { createContainer, defaultRuntime, type CreateContainerOptions, type MetatuneRuntime } from './core/container.js';
+export { loadConfig, findConfigFile, CONFIG_FILE_NAME, type MetatuneConfig } from './core/config.js';
+export type { PluginManifest } from './core/plugins.js';
+export { validateDocument, validateWithSchema, type SchemaProblem } from './core/json-validation.js';
+
+// Schedules: contracts, registry, classic families (schedules-core) and adaptive families.
+export * from './schedules/index.js';
+export {
+  reduceOnPlateau,
+  reduceOnPlateauFamily,
+  hypergradient,
+  hypergradientFamily,
+  type ReduceOnPlateauArgs,
+  type HypergradientArgs,
+} from '../plugins/schedules-adaptive/index.js';
+
+// TensorFlow.js: backend resolution, the model.fit callback, the custom-loop wrapper, adapters, recorders.
+export * from './tfjs/index.js';
+export { resolveBackend, BACKEND_NAMES, BACKEND_ENV_VAR, type BackendInfo, type BackendName } from './tfjs/backend.js';
+export { registerWasmGradientKernels } from './tfjs/wasm-kernels/index.js';
+export { builtinOptimizerAdapters } from '../plugins/optimizers-tfjs/adapters.js';
+
+// Traces: the record and store contracts ([2/5]).
+export type * from './traces/trace.js';
+export type * from './traces/store.js';
+
+// Tasks and models: contracts ([3/5]).
+export type { LoadedTask, TaskSplit } from './tasks/task.js';
+export type { Featurizer, FeaturizeContext } from './tasks/featurizer.js';
+export type { ModelZooEntry, ModelInputSpec, ModelOutputSpec } from './models/model-zoo.js';
