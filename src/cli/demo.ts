@@ -125,6 +125,7 @@ export function formatDemoTable(results: readonly DemoRunResult[], target: numbe
     style: { head: [], border: [] },
     colWidths: [19, 48, null, null, null, null, null],
     wordWrap: true,
+    wrapOnWordBoundary: false,
   });
   for (const r of results) {
     table.push([
