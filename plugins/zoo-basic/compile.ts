@@ -1,0 +1,28 @@
+/**
+ * `compileFor`: the loss that matches a zoo model's output layer, so sweeps never pair a softmax
+ * with MSE by accident. Zoo classifiers always end in a softmax over `units` classes.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelOutputSpec } from '../../src/models/model-zoo.js';
+import { requireOneOf } from '../../src/core/validation.js';
+import { checkOutput } from './specs.js';
+
+export interface CompileForArgs {
+  /**
+   * Classification labels: 'one-hot' rows of `units` (categoricalCrossentropy) or 'sparse' class
+   * indices shaped [n] or [n, 1] (sparseCategoricalCrossentropy). Defaults to 'one-hot'.
+   */
+  labels?: 'one-hot' | 'sparse';
+  /** Metrics; 'accuracy' for classification maps to the matching accuracy. Defaults to ['accuracy'] for classification, [] for regression. */
+  metrics?: string[];
+}
+
+/** Compiles `model` in place with the loss its output needs and returns it. */
+export function compileFor<M extends tf.LayersModel>(model: M, output: ModelOutputSpec, optimizer: tf.Optimizer | string, args: CompileForArgs = {}): M {
+  checkOutput(output, 'compileFor');
+  const labels = requireOneOf('labels', args.labels ?? 'one-hot', ['one-hot', 'sparse'], 'compileFor');
+  const classification = output.kind === 'classification';
+  const loss = classification ? (labels === 'sparse' ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy') : 'meanSquaredError';
+  model.compile({ optimizer, loss, metrics: args.metrics ?? (classification ? ['accuracy'] : []) });
+  return model;
+}
