@@ -122,7 +122,7 @@ export async function runImportThroughput(args: { records?: number; eventMb?: nu
     const events = join(dir, 'events.out.tfevents.bench');
     const ev = await writeEventFile(events, eventBytes);
 
-    const table = new Table({ head: ['format', 'input', 'MB', 'epoch records', 'seconds', 'epoch records/s', 'MB/s', 'target'] });
+    const table = new Table({ head: ['format', 'input', 'MB', 'epoch records', 'seconds', 'epoch records/s', 'MB/s', 'target'], style: { head: [], border: [] } });
     const row = async (name: string, importer: Importer, path: string, target: string, perEpochRecords = 1) => {
       const size = (await stat(path)).size / 1e6;
       const r = await time(importer, path);

@@ -12,6 +12,8 @@ import { registerValidateCommand } from './validate.js';
 import { registerImportCommand } from './traces/import-command.js';
 import { registerRunsCommand } from './traces/runs-command.js';
 import { registerStoreCommand } from './traces/store-command.js';
+import { getStore, storeFactoriesOf } from '../traces/get-store.js';
+import type { Importer } from '../traces/importer.js';
 
 const EXAMPLES = `
 Examples:
@@ -99,8 +101,14 @@ export function buildProgram(io: CliIO): Command {
   registerFamiliesCommand(program, ctx);
   registerPluginsCommand(program, ctx);
   registerDemoCommand(program, io);
-  registerImportCommand(program, { io });
-  registerRunsCommand(program, { io });
+  // Importers and store schemes come from the container, so third-party plugins can add formats and stores.
+  const traceDeps = {
+    io,
+    importers: async () => (await ctx.runtime()).contributions<Importer>('importers').map((c) => c.value),
+    openStore: async (url: string) => getStore(url, storeFactoriesOf(await ctx.runtime())),
+  };
+  registerImportCommand(program, traceDeps);
+  registerRunsCommand(program, traceDeps);
   registerStoreCommand(program, { io });
   return program;
 }

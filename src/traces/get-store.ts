@@ -46,6 +46,11 @@ export function builtinStoreFactories(): Registry<TraceStoreFactory> {
   ]);
 }
 
+/** The store factories a runtime's plugins contribute (built-ins and third-party schemes). */
+export function storeFactoriesOf(runtime: { contributions<T>(kind: 'stores'): Array<{ plugin: string; value: T }> }): Registry<TraceStoreFactory> {
+  return new Registry<TraceStoreFactory>({ kind: 'trace store scheme', notFoundCode: 'UNKNOWN_STORE_URL' }, runtime.contributions<TraceStoreFactory>('stores'));
+}
+
 /** Levenshtein distance (scheme names are short; a plain DP table is enough). */
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -53,7 +53,7 @@ export function registerRunsCommand(program: Command, deps: TraceCommandDeps = {
     .action(async (o: QueryOpts & { json?: boolean }) => {
       const store = await open(o.store);
       try {
-        const table = new Table({ head: ['id', 'task', 'status', 'epochs', 'best', 'source'] });
+        const table = new Table({ head: ['id', 'task', 'status', 'epochs', 'best', 'source'], style: { head: [], border: [] } });
         let n = 0;
         for await (const r of store.query(toQuery(o))) {
           n++;
