@@ -29,11 +29,16 @@ export { resolveBackend, BACKEND_NAMES, BACKEND_ENV_VAR, type BackendInfo, type 
 export { registerWasmGradientKernels } from './tfjs/wasm-kernels/index.js';
 export { builtinOptimizerAdapters } from '../plugins/optimizers-tfjs/adapters.js';
 
-// Traces: the record and store contracts ([2/5]).
+// Traces: the record and store contracts, getStore(url), the recorder that writes model.fit runs
+// into a store, and the importers' contract ([2/5]).
 export type * from './traces/trace.js';
 export type * from './traces/store.js';
+export { getStore, migrateStore, DEFAULT_STORE_URL, type TraceStoreFactory } from './traces/get-store.js';
+export { StoreRecorder, type StoreRecorderArgs } from './traces/store-recorder.js';
+export type { Importer } from './traces/importer.js';
 
 // Tasks and models: contracts ([3/5]).
 export type { LoadedTask, TaskSplit } from './tasks/task.js';
 export type { Featurizer, FeaturizeContext } from './tasks/featurizer.js';
-export type { ModelZooEntry, ModelInputSpec, ModelOutputSpec } from './models/model-zoo.js';
+export * from './models/index.js';
+export { featurizeTask } from './tasks/featurize.js';
