@@ -6,6 +6,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/setup/quiet-tfjs.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
 };
