@@ -24,6 +24,12 @@ export interface LoadedTask {
   readonly featureNames: readonly string[];
   /** Classification only. */
   readonly numClasses?: number;
+  /** Classification only: the name of each class index (text labels, or the original numeric label as text). */
+  readonly classNames?: readonly string[];
+  /** Regression only, when the target was standardised: original = y × std + mean. */
+  readonly targetScaling?: { readonly mean: number; readonly std: number };
+  /** Tables only, when features were standardised: per input column (one-hot columns: mean 0, std 1). */
+  readonly featureScaling?: { readonly mean: readonly number[]; readonly std: readonly number[] };
   readonly train: TaskSplit;
   readonly validation: TaskSplit;
   /** Seed used for the split (and for anything else random in loading). */
