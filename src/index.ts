@@ -37,8 +37,8 @@ export { getStore, migrateStore, DEFAULT_STORE_URL, type TraceStoreFactory } fro
 export { StoreRecorder, type StoreRecorderArgs } from './traces/store-recorder.js';
 export type { Importer } from './traces/importer.js';
 
-// Tasks and models: contracts ([3/5]).
-export type { LoadedTask, TaskSplit } from './tasks/task.js';
+// Tasks (loaders, the built-in suite, variants), featurizers and the model zoo ([3/5]).
+export * from './tasks/index.js';
 export type { Featurizer, FeaturizeContext } from './tasks/featurizer.js';
 export * from './models/index.js';
 export { featurizeTask } from './tasks/featurize.js';

@@ -3,7 +3,8 @@ import Table from 'cli-table3';
 import * as tf from '@tensorflow/tfjs';
 import { resolveBackend } from '../tfjs/backend.js';
 import { lrScheduler } from '../tfjs/callback.js';
-import { loadBundledDataset, splitIndices, standardizer } from '../tasks/bundled-datasets.js';
+import { loadTask } from '../tasks/suite.js';
+import type { TaskSplit } from '../tasks/task.js';
 import { readSpecArgument } from './spec-argument.js';
 import { processIO, type CliIO } from './io.js';
 import { requireInRange, requireInteger } from '../core/validation.js';
@@ -53,7 +54,6 @@ function buildModel(inputs: number, classes: number, seed: number): tf.LayersMod
 export async function runDemo(options: DemoOptions, log: (line: string) => void): Promise<DemoRunResult[]> {
   const backend = await resolveBackend({ preferred: options.backend as never, quiet: true });
   log(`backend: ${backend.name}`);
-  const data = loadBundledDataset('digits');
   const runs = [
     { label: 'tfjs defaults', schedule: 'none (Adam lr 0.001)', withSchedule: false },
     { label: 'metatune schedule', schedule: JSON.stringify(options.schedule), withSchedule: true },
@@ -61,15 +61,17 @@ export async function runDemo(options: DemoOptions, log: (line: string) => void)
   const perRun = runs.map(() => [] as DemoRunResult[]);
   for (let r = 0; r < options.repeats; r++) {
     const seed = options.seed + r;
-    const { train, validation } = splitIndices(data.x.length, 0.2, seed);
-    const scale = standardizer(train.map((i) => data.x[i]));
-    const tensors = (idx: number[]) =>
-      [tf.tensor2d(idx.map((i) => scale(data.x[i]))), tf.oneHot(tf.tensor1d(idx.map((i) => data.y[i]), 'int32'), data.numClasses)] as const;
-    const [xTrain, yTrain] = tensors(train);
-    const [xVal, yVal] = tensors(validation);
-    log(`seed ${seed}: digits (real 8x8 handwritten digits), ${train.length} train / ${validation.length} validation rows`);
+    // The built-in suite's digits: real 8x8 images scaled to [0, 1], a seeded stratified split.
+    const task = await loadTask('digits', { seed });
+    const features = task.inputShape.reduce((a, b) => a * b, 1);
+    const classes = task.numClasses!;
+    const tensors = (split: TaskSplit) =>
+      [tf.tensor2d(split.x, [split.n, features]), tf.oneHot(tf.tensor1d(split.y as Int32Array, 'int32'), classes)] as const;
+    const [xTrain, yTrain] = tensors(task.train);
+    const [xVal, yVal] = tensors(task.validation);
+    log(`seed ${seed}: digits (real 8x8 handwritten digits), ${task.train.n} train / ${task.validation.n} validation rows`);
     for (const [k, run] of runs.entries()) {
-      const model = buildModel(data.x[0].length, data.numClasses, seed);
+      const model = buildModel(features, classes, seed);
       model.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
       const callbacks = run.withSchedule ? [lrScheduler({ schedule: options.schedule as never })] : [];
       const started = performance.now();

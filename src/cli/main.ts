@@ -12,6 +12,7 @@ import { registerValidateCommand } from './validate.js';
 import { registerImportCommand } from './traces/import-command.js';
 import { registerRunsCommand } from './traces/runs-command.js';
 import { registerStoreCommand } from './traces/store-command.js';
+import { registerTasksCommand } from './tasks-command.js';
 import { getStore, storeFactoriesOf } from '../traces/get-store.js';
 import type { Importer } from '../traces/importer.js';
 
@@ -37,6 +38,10 @@ Examples:
   $ metatune import ./logs --dry-run
   $ metatune import ./logs --store postgres://localhost/metatune
   $ metatune runs list
+
+  # the built-in suite of real tasks (and their variants)
+  $ metatune tasks list
+  $ metatune tasks show wine~sub50~s1
 
   # what is registered, and from which plugin
   $ metatune families
@@ -110,6 +115,7 @@ export function buildProgram(io: CliIO): Command {
   registerImportCommand(program, traceDeps);
   registerRunsCommand(program, traceDeps);
   registerStoreCommand(program, { io });
+  registerTasksCommand(program, io);
   return program;
 }
 
