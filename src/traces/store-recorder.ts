@@ -25,6 +25,7 @@ export interface StoreRecorderArgs {
  */
 export class StoreRecorder implements RunRecorder {
   #run: TraceRecord | undefined;
+  #override: { status: 'pruned' | 'failed'; reason: string } | undefined;
 
   constructor(private readonly args: StoreRecorderArgs) {}
 
@@ -62,12 +63,22 @@ export class StoreRecorder implements RunRecorder {
     ]);
   }
 
+  /**
+   * Finish the run as `pruned` (a sweep's early stop) or `failed` instead of what the callback
+   * reports — unless it diverged, which stays the more informative status.
+   */
+  overrideStatus(status: 'pruned' | 'failed', reason: string): void {
+    this.#override = { status, reason };
+  }
+
   async finish(outcome: RunOutcome): Promise<void> {
+    const override = outcome.status === 'diverged' ? undefined : this.#override;
+    const reason = override?.reason ?? outcome.reason;
     // The store derives best/final from the epochs; we add what only the trainer knows.
-    await this.args.store.finishRun(this.#requireRun('finish').id, outcome.status, {
+    await this.args.store.finishRun(this.#requireRun('finish').id, override?.status ?? outcome.status, {
       epochsRun: outcome.epochsRun,
       wallTimeMs: outcome.wallTimeMs,
-      ...(outcome.reason !== undefined && { reason: outcome.reason }),
+      ...(reason !== undefined && { reason }),
     });
   }
 

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs';
+import { ValidationError } from '../core/errors.js';
+import { rejectUnknownKeys, requirePositive, requireInRange, requireNonNegative } from '../core/validation.js';
+
+/** How a sweep names an optimizer: tfjs factory name + its learning rate and hyperparameters. */
+export interface OptimizerConfig {
+  /** A `tf.train` factory: sgd, momentum, adam, adamax, adagrad, adadelta, rmsprop. */
+  readonly name: OptimizerName;
+  readonly learningRate: number;
+  /** momentum (momentum, rmsprop), beta1/beta2/epsilon (adam, adamax), rho/epsilon (adadelta), decay/epsilon (rmsprop). */
+  readonly [hyperparameter: string]: number | string;
+}
+
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamax', 'adagrad', 'adadelta', 'rmsprop'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+const ALLOWED: Record<OptimizerName, readonly string[]> = {
+  sgd: [],
+  momentum: ['momentum', 'useNesterov'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+  adamax: ['beta1', 'beta2', 'epsilon', 'decay'],
+  adagrad: ['initialAccumulatorValue'],
+  adadelta: ['rho', 'epsilon'],
+  rmsprop: ['decay', 'momentum', 'epsilon', 'centered'],
+};
+
+/**
+ * A fresh tfjs optimizer from its config, validated eagerly (a sweep must fail on a typo before it
+ * trains anything). Defaults are tfjs' own, except Momentum's momentum (0.9, PyTorch/Keras practice;
+ * tfjs has no default).
+ */
+export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
+  const where = `optimizer "${String(config.name)}"`;
+  if (!(OPTIMIZER_NAMES as readonly string[]).includes(config.name)) {
+    throw new ValidationError('UNKNOWN_OPTIMIZER', `Unknown optimizer "${String(config.name)}". Valid choices: ${OPTIMIZER_NAMES.join(', ')}.`, {
+      name: config.name,
+    });
+  }
+  const { name, learningRate, ...hp } = config;
+  rejectUnknownKeys(hp, ALLOWED[name], where);
+  const lr = requirePositive('learningRate', learningRate, where);
+  const num = (key: string, fallback: number) => (hp[key] === undefined ? fallback : requireNonNegative(key, hp[key], where));
+  switch (name) {
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, requireInRange('momentum', hp.momentum ?? 0.9, 0, 1, where), hp.useNesterov === 1 || hp.useNesterov === 'true');
+    case 'adam':
+      return tf.train.adam(lr, num('beta1', 0.9), num('beta2', 0.999), hp.epsilon === undefined ? undefined : num('epsilon', 1e-7));
+    case 'adamax':
+      return tf.train.adamax(lr, num('beta1', 0.9), num('beta2', 0.999), hp.epsilon === undefined ? undefined : num('epsilon', 1e-7), num('decay', 0));
+    case 'adagrad':
+      return tf.train.adagrad(lr, num('initialAccumulatorValue', 0.1));
+    case 'adadelta':
+      return tf.train.adadelta(lr, num('rho', 0.95), hp.epsilon === undefined ? undefined : num('epsilon', 1e-7));
+    case 'rmsprop':
+      return tf.train.rmsprop(lr, num('decay', 0.9), num('momentum', 0), hp.epsilon === undefined ? undefined : num('epsilon', 1e-7), hp.centered === 1 || hp.centered === 'true');
+  }
+}

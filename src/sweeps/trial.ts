@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs';
+import { ValidationError } from '../core/errors.js';
+import { defaultRuntime, type MetatuneRuntime } from '../core/container.js';
+import { requireInteger } from '../core/validation.js';
+import type { ModelZooEntry } from '../models/model-zoo.js';
+import { compileFor } from '../../plugins/zoo-basic/compile.js';
+import { lrScheduler } from '../tfjs/callback.js';
+import { loadTask } from '../tasks/suite.js';
+import type { LoadedTask, TaskSplit } from '../tasks/task.js';
+import { StoreRecorder } from '../traces/store-recorder.js';
+import type { TraceStore } from '../traces/store.js';
+import type { RunStatus, TraceOutcome } from '../traces/trace.js';
+import { makeOptimizer, type OptimizerConfig } from './optimizers.js';
+import { substitutePlaceholders } from './placeholders.js';
+
+/** One candidate to train: everything needed to reproduce the run. JSON-serialisable (sent to workers). */
+export interface TrialConfig {
+  /** Stable id of the trial within its sweep; the stored run id is `<runIdPrefix><trialId>`. */
+  readonly trialId: string;
+  /** Suite task id (`wine~sub50~s1`) or path to a task file / data file. */
+  readonly task: string;
+  /** Seed of the task split and of the model's initial weights. */
+  readonly seed: number;
+  /** Model-zoo id (`mlp-small`). */
+  readonly model: string;
+  readonly optimizer: OptimizerConfig;
+  /** Schedule spec; may use "$totalSteps" / "$stepsPerEpoch" placeholders. */
+  readonly schedule: unknown;
+  readonly epochs: number;
+  readonly batchSize: number;
+}
+
+export interface TrialResult {
+  readonly trialId: string;
+  readonly runId: string;
+  readonly status: Exclude<RunStatus, 'running'>;
+  readonly outcome?: TraceOutcome;
+  /** Validation loss per finished epoch (what pruners compare). */
+  readonly valLosses: readonly number[];
+  readonly wallTimeMs: number;
+}
+
+/** Asked after each epoch: return 'prune' to stop the trial there (successive halving). */
+export type EpochDecider = (epoch: number, logs: Readonly<Record<string, number>>) => Promise<'continue' | 'prune'> | 'continue' | 'prune';
+
+export interface RunTrialDeps {
+  readonly store: TraceStore;
+  /** Sweep id, recorded as provenance so a restarted sweep finds its finished trials. */
+  readonly sweepId: string;
+  /** Prefix of stored run ids. Defaults to `<sweepId>:`. */
+  readonly runIdPrefix?: string;
+  readonly runtime?: MetatuneRuntime;
+  readonly decide?: EpochDecider;
+  /** Loaded tasks by `task@seed`, shared across trials of one process (loading mnist costs ~100 ms). */
+  readonly taskCache?: Map<string, LoadedTask>;
+}
+
+async function cachedTask(config: TrialConfig, cache: Map<string, LoadedTask> | undefined): Promise<LoadedTask> {
+  const key = `${config.task}@${config.seed}`;
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  const task = await loadTask(config.task, { seed: config.seed });
+  cache?.set(key, task);
+  return task;
+}
+
+function tensorsOf(task: LoadedTask, split: TaskSplit, flatten: boolean): [tf.Tensor, tf.Tensor] {
+  const shape = flatten ? [split.n, task.inputShape.reduce((a, b) => a * b, 1)] : [split.n, ...task.inputShape];
+  const x = tf.tensor(split.x, shape);
+  const y =
+    task.ref.kind === 'classification'
+      ? tf.tidy(() => tf.oneHot(tf.tensor1d(split.y as Int32Array, 'int32'), task.numClasses!).toFloat())
+      : tf.tensor2d(split.y as Float32Array, [split.n, 1]);
+  return [x, y];
+}
+
+/**
+ * Trains one candidate on its task and records it as a trace: the model from the zoo (seeded
+ * weights), the optimizer from its config, the schedule driven by `lrScheduler`, every epoch written
+ * through a `StoreRecorder`. A pruned trial is stored with status `pruned`, not dropped.
+ */
+export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise<TrialResult> {
+  const runtime = deps.runtime ?? defaultRuntime();
+  const epochs = requireInteger('epochs', config.epochs, 1, `trial ${config.trialId}`);
+  const batchSize = requireInteger('batchSize', config.batchSize, 1, `trial ${config.trialId}`);
+  const entries = runtime.contributions<ModelZooEntry>('models').map((c) => c.value);
+  const entry = entries.find((e) => e.id === config.model);
+  if (!entry) {
+    throw new ValidationError('UNKNOWN_MODEL', `trial ${config.trialId}: unknown model "${config.model}". Valid choices: ${entries.map((e) => e.id).join(', ')}.`, {
+      model: config.model,
+    });
+  }
+  const task = await cachedTask(config, deps.taskCache);
+  // Image tasks keep [h, w, c] for models that take it (the CNN); MLPs get the flattened row.
+  const flatten = !entry.accepts({ shape: task.inputShape });
+  const input = { shape: flatten ? [task.inputShape.reduce((a, b) => a * b, 1)] : task.inputShape };
+  const output = { kind: task.ref.kind, units: task.ref.kind === 'classification' ? task.numClasses! : 1 } as const;
+  const stepsPerEpoch = Math.ceil(task.train.n / batchSize);
+  const schedule = substitutePlaceholders(config.schedule, { totalSteps: epochs * stepsPerEpoch, stepsPerEpoch });
+
+  const model = entry.build(input, output, { seed: config.seed });
+  compileFor(model, output, makeOptimizer(config.optimizer));
+  const [xTrain, yTrain] = tensorsOf(task, task.train, flatten);
+  const [xVal, yVal] = tensorsOf(task, task.validation, flatten);
+  const runId = `${deps.runIdPrefix ?? `${deps.sweepId}:`}${config.trialId}`;
+  const { name: _name, learningRate: _lr, ...hyperparameters } = config.optimizer;
+  const recorder = new StoreRecorder({
+    store: deps.store,
+    runId,
+    task: task.ref,
+    model: { zooId: entry.id },
+    optimizerHyperparameters: hyperparameters as Record<string, number | string>,
+    provenance: { importer: 'sweep', sourceKey: deps.sweepId },
+  });
+  const valLosses: number[] = [];
+  const decide = deps.decide;
+  const pruner = new tf.CustomCallback({
+    onEpochEnd: async (epoch, logs) => {
+      if (logs?.val_loss !== undefined) valLosses.push(logs.val_loss);
+      if (decide && epoch < epochs - 1 && (await decide(epoch, (logs ?? {}) as Record<string, number>)) === 'prune') {
+        recorder.overrideStatus('pruned', `pruned after epoch ${epoch} by the sweep's successive-halving rule`);
+        model.stopTraining = true;
+      }
+    },
+  });
+  const started = performance.now();
+  try {
+    await model.fit(xTrain, yTrain, {
+      epochs,
+      batchSize,
+      validationData: [xVal, yVal],
+      shuffle: true,
+      verbose: 0,
+      yieldEvery: 'never',
+      callbacks: [lrScheduler({ schedule: schedule as never, recorder, runtime }), pruner],
+    });
+  } finally {
+    tf.dispose([xTrain, yTrain, xVal, yVal]);
+    model.dispose();
+  }
+  const run = await deps.store.getRun(runId);
+  return {
+    trialId: config.trialId,
+    runId,
+    status: run.status as Exclude<RunStatus, 'running'>,
+    ...(run.outcome && { outcome: run.outcome }),
+    valLosses,
+    wallTimeMs: performance.now() - started,
+  };
+}
