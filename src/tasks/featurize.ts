@@ -10,6 +10,7 @@ import { validateWithSchema } from '../core/json-validation.js';
 import type { ModelInputSpec, ModelOutputSpec, ModelZooEntry } from '../models/model-zoo.js';
 import type { FeaturizeContext, Featurizer } from './featurizer.js';
 import type { LoadedTask } from './task.js';
+import { seededRandom } from './random.js';
 
 /**
  * A featurizer whose numbers describe a (model, task input) pair rather than the task alone
@@ -138,21 +139,8 @@ export async function featurizeTask(task: LoadedTask, featurizers: readonly Feat
 // ---------------------------------------------------------------------------------------------
 // Shared toolkit for featurizers
 
-/**
- * mulberry32: a tiny, fast, well-mixed 32-bit PRNG. Featurizers need their own seeded stream
- * (Math.random is unseeded; tfjs' seeded ops live on a backend) so that subsamples are identical
- * on every backend and platform.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Featurizers draw from the same seeded PRNG as task loading (identical subsamples on every backend). */
+export { seededRandom };
 
 /**
  * `k` distinct row indices out of `n`, chosen by a seeded partial Fisher–Yates shuffle and returned

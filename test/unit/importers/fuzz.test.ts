@@ -11,18 +11,8 @@ import fg from 'fast-glob';
 import { MetatuneError } from '../../../src/core/errors.js';
 import { builtinImporters } from '../../../src/traces/builtin-importers.js';
 import { headOf, LOGS } from './helpers.js';
+import { seededRandom as rng } from '../../../src/tasks/random.js';
 
-/** mulberry32: small, seeded, good enough to pick offsets. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CASES_PER_FILE = 12;
 const CASE_TIMEOUT_MS = 5000;
