@@ -27,6 +27,12 @@ export interface JsonlImporterArgs {
    * Bounds memory on a file of a million runs. Defaults to 1000.
    */
   readonly maxOpenRuns?: number;
+  /**
+   * Epoch records kept in memory across all open runs. Runs are usually written one after another,
+   * so when this many records are buffered the least recently written runs are finished first.
+   * Bounds memory on a file of a few long runs. Defaults to 100,000 (about 50 MB).
+   */
+  readonly maxOpenRecords?: number;
 }
 
 const isRecordLine = (line: string) => {
@@ -45,6 +51,7 @@ const isRecordLine = (line: string) => {
  */
 export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
   const maxOpenRuns = args.maxOpenRuns ?? 1000;
+  const maxOpenRecords = args.maxOpenRecords ?? 100_000;
   return {
     id: JSONL_ID,
     description: 'JSONL epoch records, one per line, grouped by "run" / "run_id"',
@@ -59,9 +66,11 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
       const open = new Map<string, OpenRun>();
       const flushed = new Set<string>();
       let current: OpenRun | undefined;
+      let openRecords = 0;
 
       const finish = (run: OpenRun): ImportEvent | undefined => {
         open.delete(run.id);
+        openRecords -= run.lines;
         flushed.add(run.id);
         const epochs = run.table.toEpochs();
         if (!epochs.length) return undefined;
@@ -145,6 +154,7 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
           }
           current = run;
           run.lines++;
+          openRecords++;
           run.hash.update(text);
           run.hash.update('\n');
           for (const key in rec) {
@@ -158,6 +168,12 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
           if (typeof rec.task === 'string') run.task = rec.task;
           if (typeof rec.model === 'string') run.model = rec.model;
           if (typeof rec.optimizer === 'string') run.optimizer = rec.optimizer;
+          // Too much buffered: finish the least recently written runs (never the one being written).
+          while (openRecords > maxOpenRecords && open.size > 1) {
+            const oldest = open.values().next().value as OpenRun;
+            const ev = finish(oldest === current ? [...open.values()][1]! : oldest);
+            if (ev) out.push(ev);
+          }
         }
         yield* out;
       }

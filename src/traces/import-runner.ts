@@ -42,6 +42,9 @@ export interface ImportedRunInfo {
   readonly epochs: number;
 }
 
+/** Rejections kept in detail; the rest are only counted. */
+export const MAX_KEPT_REJECTIONS = 1000;
+
 export interface ImportSummary {
   readonly files: number;
   readonly bytes: number;
@@ -49,7 +52,10 @@ export interface ImportSummary {
   readonly duplicates: number;
   readonly epochs: number;
   readonly runs: ImportedRunInfo[];
+  /** The first `MAX_KEPT_REJECTIONS` rejections in detail (a corrupt 1 GB file must not fill memory with them). */
   readonly rejected: ImportRejection[];
+  /** How many records were rejected in all. */
+  readonly rejectedCount: number;
   /** Files that no importer recognised. */
   readonly skipped: string[];
   /** Files per importer id. */
@@ -136,6 +142,11 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
 
   const runs: ImportedRunInfo[] = [];
   const rejected: ImportRejection[] = [];
+  let rejectedCount = 0;
+  const reject = (r: ImportRejection) => {
+    rejectedCount++;
+    if (rejected.length < MAX_KEPT_REJECTIONS) rejected.push(r);
+  };
   const byFormat: Record<string, number> = {};
   let epochs = 0;
   for (const a of assigned) {
@@ -144,7 +155,7 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
     try {
       for await (const ev of a.importer.import({ path: a.path, head: a.head }, ctx)) {
         if (ev.kind === 'rejection') {
-          rejected.push(ev);
+          reject(ev);
           continue;
         }
         const run = ev.run;
@@ -155,12 +166,12 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
           if (!result.duplicate) epochs += n;
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err; // store down or misconfigured: stop, do not report every run
-          rejected.push({ kind: 'rejection', file: run.provenance.file, ...(run.provenance.line !== undefined ? { line: run.provenance.line } : {}), field: String(err.details.pointer ?? 'run'), expected: 'a run the store accepts', found: err.message, code: err.code });
+          reject({ kind: 'rejection', file: run.provenance.file, ...(run.provenance.line !== undefined ? { line: run.provenance.line } : {}), field: String(err.details.pointer ?? 'run'), expected: 'a run the store accepts', found: err.message, code: err.code });
         }
       }
     } catch (err) {
       if (!(err instanceof MetatuneError) && !isFsError(err)) throw err;
-      rejected.push({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
+      reject({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
     }
   }
   return {
@@ -171,6 +182,7 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
     epochs,
     runs,
     rejected,
+    rejectedCount,
     skipped,
     byFormat,
   };

@@ -48,9 +48,9 @@ export function formatSummary(summary: ImportSummary, cwd: string, dryRun: boole
     .join(', ');
   lines.push(`${dryRun ? 'would import' : 'imported'}: ${summary.imported} run(s), ${summary.epochs} epoch record(s) from ${summary.files} file(s)${formats ? ` (${formats})` : ''}`);
   lines.push(`duplicates skipped: ${summary.duplicates}`);
-  lines.push(`rejected: ${summary.rejected.length}`);
+  lines.push(`rejected: ${summary.rejectedCount}`);
   for (const r of summary.rejected.slice(0, 50)) lines.push(`  ${formatRejection({ ...r, file: rel(r.file) })}`);
-  if (summary.rejected.length > 50) lines.push(`  … and ${summary.rejected.length - 50} more`);
+  if (summary.rejectedCount > 50) lines.push(`  … and ${summary.rejectedCount - 50} more`);
   lines.push(`skipped (not a log of any known format): ${summary.skipped.length}`);
   for (const s of summary.skipped.slice(0, 50)) lines.push(`  ${rel(s)}`);
   if (summary.skipped.length > 50) lines.push(`  … and ${summary.skipped.length - 50} more`);
@@ -106,9 +106,9 @@ export function registerImportCommand(program: Command, deps: TraceCommandDeps =
         bar?.stop();
         bar = undefined;
         io.stdout(formatSummary(summary, io.cwd, dryRun));
-        if (summary.rejected.length > 0) {
-          throw new MetatuneError('IMPORT_REJECTED', `${summary.rejected.length} record(s) rejected (listed above); the valid records were ${dryRun ? 'checked' : 'imported'}. Fix or remove the bad records and import again (re-imports add nothing twice).`, {
-            rejected: summary.rejected.length,
+        if (summary.rejectedCount > 0) {
+          throw new MetatuneError('IMPORT_REJECTED', `${summary.rejectedCount} record(s) rejected (listed above); the valid records were ${dryRun ? 'checked' : 'imported'}. Fix or remove the bad records and import again (re-imports add nothing twice).`, {
+            rejected: summary.rejectedCount,
           });
         }
       } finally {

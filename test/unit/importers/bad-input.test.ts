@@ -134,6 +134,19 @@ describe('bad JSON', () => {
     expect(r.rejections).toEqual([expect.objectContaining({ line: 4, field: 'run', code: 'RUN_SPLIT' })]);
   });
 
+  it('JSONL: long runs written one after another are emitted as soon as maxOpenRecords is reached (bounded memory)', async () => {
+    // Three runs of 4 epochs each, run after run; at most 5 records may stay buffered.
+    const lines = ['a', 'b', 'c'].flatMap((id) => [0, 1, 2, 3].map((epoch) => JSON.stringify({ run: id, epoch, loss: 1 / (epoch + 1) })));
+    const p = await write('long-runs.jsonl', lines.join('\n'));
+    const r = await importWith(jsonlImporter({ maxOpenRecords: 5 }), p);
+    expect(r.rejections).toEqual([]);
+    expect(r.runs.map((x) => x.epochs.length)).toEqual([4, 4, 4]);
+    // The bound is real: once 6 records are buffered, run "a" is finished, so a late record of it is a split.
+    const late = await write('late.jsonl', [...lines.slice(0, 6), JSON.stringify({ run: 'a', epoch: 4, loss: 0.1 })].join('\n'));
+    const r2 = await importWith(jsonlImporter({ maxOpenRecords: 5 }), late);
+    expect(r2.rejections).toEqual([expect.objectContaining({ line: 7, field: 'run', code: 'RUN_SPLIT' })]);
+  });
+
   it('tfjs History JSON that does not match the schema', async () => {
     const good = { epoch: [0, 1], history: { loss: [1, 0.5], val_loss: [1.1, 0.7] }, params: { epochs: 2, batchSize: 32 } };
     const p = await write('history.json', JSON.stringify([good, { epoch: [0, 1], history: { loss: [1, 'x'] } }, { epoch: [0], history: { loss: [1, 2] } }]));
