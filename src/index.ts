@@ -42,3 +42,8 @@ export * from './tasks/index.js';
 export type { Featurizer, FeaturizeContext } from './tasks/featurizer.js';
 export * from './models/index.js';
 export { featurizeTask } from './tasks/featurize.js';
+
+// Meta-learning contracts ([4/5]): candidates, learners, policies.
+export type { Candidate } from './meta/candidate.js';
+export type { Learner, LearnerFitOptions, TrainingExample } from './meta/learner.js';
+export type { Policy, PolicyArtifact, Decision } from './meta/policy.js';
