@@ -47,3 +47,7 @@ export { featurizeTask } from './tasks/featurize.js';
 export type { Candidate } from './meta/candidate.js';
 export type { Learner, LearnerFitOptions, TrainingExample } from './meta/learner.js';
 export type { Policy, PolicyArtifact, Decision } from './meta/policy.js';
+
+// The bundled trace corpus ([3/5]): streaming reader and manifest.
+export { readCorpus, corpusManifest } from './corpus/read.js';
+export { corpusGrid, type CorpusCandidate } from './corpus/grid.js';

@@ -9,6 +9,7 @@
  * the corpus: bump GENERATOR_VERSION so a stale chunk is rebuilt instead of silently kept.
  */
 import type { OptimizerConfig } from '../sweeps/optimizers.js';
+import type { Candidate } from '../meta/candidate.js';
 
 /** Version of the grid + task list + training budget. Chunks built by another version are rebuilt. */
 export const GENERATOR_VERSION = 'corpus-grid/1';
@@ -101,11 +102,10 @@ export interface CorpusSchedule {
   readonly spec: Record<string, unknown>;
 }
 
-export interface CorpusCandidate {
+/** A grid candidate: the [4/5] `Candidate` contract plus what the corpus indexes it by. */
+export interface CorpusCandidate extends Candidate {
   /** `<model>/<optimizer>/<schedule id>`, e.g. `mlp-small/adam/cosine_decay@1e-3`. */
   readonly id: string;
-  readonly model: string;
-  readonly optimizer: OptimizerConfig;
   readonly schedule: Record<string, unknown>;
   readonly scheduleId: string;
   readonly family: string;
