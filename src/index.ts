@@ -51,3 +51,7 @@ export type { Policy, PolicyArtifact, Decision } from './meta/policy.js';
 // The bundled trace corpus ([3/5]): streaming reader and manifest.
 export { readCorpus, corpusManifest } from './corpus/read.js';
 export { corpusGrid, type CorpusCandidate } from './corpus/grid.js';
+
+// Sweeps ([3/5]): one trial, or a whole sweep (random / grid / successive halving) in worker processes.
+export { runTrial, type TrialConfig, type TrialResult } from './sweeps/trial.js';
+export { makeOptimizer, type OptimizerConfig } from './sweeps/optimizers.js';

@@ -13,6 +13,7 @@ import { registerImportCommand } from './traces/import-command.js';
 import { registerRunsCommand } from './traces/runs-command.js';
 import { registerStoreCommand } from './traces/store-command.js';
 import { registerTasksCommand } from './tasks-command.js';
+import { registerSweepCommand } from './sweep-command.js';
 import { getStore, storeFactoriesOf } from '../traces/get-store.js';
 import type { Importer } from '../traces/importer.js';
 
@@ -42,6 +43,9 @@ Examples:
   # the built-in suite of real tasks (and their variants)
   $ metatune tasks list
   $ metatune tasks show wine~sub50~s1
+
+  # a sweep over models x optimizers x schedules on a suite task, 2 worker processes, resumable
+  $ metatune sweep --task wine --budget 24 --strategy halving --workers 2 --store file:.metatune/sweeps.json
 
   # what is registered, and from which plugin
   $ metatune families
@@ -116,6 +120,7 @@ export function buildProgram(io: CliIO): Command {
   registerRunsCommand(program, traceDeps);
   registerStoreCommand(program, { io });
   registerTasksCommand(program, io);
+  registerSweepCommand(program, { io });
   return program;
 }
 

@@ -10,9 +10,9 @@
  * - per task: a chunk whose manifest entry matches the current grid and whose bytes match the
  *   recorded sha256 is skipped without opening its work store.
  *
- * Reproducible: tasks, splits and initial weights are seeded, and Math.random (which tfjs uses to
- * shuffle batches and to seed dropout) is replaced by a PRNG seeded from the run id while a trial
- * trains. The only values that differ between two builds are wall-clock ones: `createdAt`,
+ * Reproducible: tasks, splits and initial weights are seeded, and runTrial replaces Math.random
+ * (which tfjs uses to shuffle batches and to seed dropout) by a PRNG seeded from the run id while a
+ * trial trains. The only values that differ between two builds are wall-clock ones: `createdAt`,
  * `updatedAt`, `finishedAt`, and `wallTimeMs` of epochs and outcomes.
  *
  * CLI: node dist/src/corpus/build.js [--shard i/n] [--tasks a,b] [--out dir] [--work dir]
@@ -112,36 +112,6 @@ export function shardTasks(tasks: readonly string[], count: number): string[][] 
     target.tasks.push(t);
   }
   return shards.map((s) => s.tasks.sort((a, b) => estimatedCost(a) - estimatedCost(b) || (a < b ? -1 : 1)));
-}
-
-/** FNV-1a of a string: the per-run PRNG seed. */
-function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Runs `fn` with Math.random seeded from `key` (tfjs' batch shuffling and dropout seeds come from it). */
-async function withSeededRandom<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const original = Math.random;
-  Math.random = mulberry32(hashString(key));
-  try {
-    return await fn();
-  } finally {
-    Math.random = original;
-  }
 }
 
 interface ResolvedConfig {
@@ -355,11 +325,10 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Bui
         const runId = runIdOf(task, k.id);
         const memory = await getStore('memory:');
         try {
-          await withSeededRandom(runId, () =>
-            runTrial(
-              { trialId: k.id, task, seed: config.seed, model: k.model, optimizer: k.optimizer, schedule: k.schedule, epochs: config.epochs, batchSize: config.batchSize },
-              { store: memory, sweepId: `corpus:${task}`, runIdPrefix: `corpus:${task}:`, taskCache },
-            ),
+          // runTrial seeds Math.random from the run id, so batch order and dropout are reproducible.
+          await runTrial(
+            { trialId: k.id, task, seed: config.seed, model: k.model, optimizer: k.optimizer, schedule: k.schedule, epochs: config.epochs, batchSize: config.batchSize },
+            { store: memory, sweepId: `corpus:${task}`, runIdPrefix: `corpus:${task}:`, taskCache },
           );
           const record = await memory.getRun(runId);
           await store.importRun(asImport(record, hashes.get(runId)!));

@@ -19,7 +19,7 @@ export function substitutePlaceholders<T>(spec: T, length: RunLength, path = '')
     if (!m) {
       throw new ValidationError(
         'INVALID_PLACEHOLDER',
-        `${path || 'spec'}: "${spec}" is not a placeholder. Expected "$totalSteps", "$stepsPerEpoch" or "<number>*$totalSteps".`,
+        `${path || 'spec'}: "${spec}" is not a placeholder. Expected "$totalSteps", "$stepsPerEpoch", "$learningRate" or "<number>*$totalSteps".`,
         { path, received: spec },
       );
     }
@@ -29,6 +29,27 @@ export function substitutePlaceholders<T>(spec: T, length: RunLength, path = '')
   if (Array.isArray(spec)) return spec.map((v, i) => substitutePlaceholders(v, length, `${path}/${i}`)) as T;
   if (spec !== null && typeof spec === 'object') {
     return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, substitutePlaceholders(v, length, `${path}/${k}`)])) as T;
+  }
+  return spec;
+}
+
+const LR_PLACEHOLDER = /^(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*\*\s*)?\$learningRate$/i;
+
+/**
+ * Ties a schedule's learning rate to the trial's optimizer: "$learningRate" (or "<number>*$learningRate",
+ * e.g. "10*$learningRate" for a one-cycle peak) becomes that number, unrounded. Runs before
+ * `substitutePlaceholders` (which would reject it), so a search space samples one learning rate per
+ * trial and every schedule template follows it. Other strings are left alone.
+ */
+export function substituteLearningRate<T>(spec: T, learningRate: number): T {
+  if (typeof spec === 'string' && spec.includes('$learningRate')) {
+    const m = LR_PLACEHOLDER.exec(spec.trim());
+    if (!m) return spec; // reported by substitutePlaceholders with the path
+    return (Number(m[1] ?? 1) * learningRate) as T;
+  }
+  if (Array.isArray(spec)) return spec.map((v) => substituteLearningRate(v, learningRate)) as T;
+  if (spec !== null && typeof spec === 'object') {
+    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, substituteLearningRate(v, learningRate)])) as T;
   }
   return spec;
 }

@@ -11,7 +11,8 @@ import { StoreRecorder } from '../traces/store-recorder.js';
 import type { TraceStore } from '../traces/store.js';
 import type { RunStatus, TraceOutcome } from '../traces/trace.js';
 import { makeOptimizer, type OptimizerConfig } from './optimizers.js';
-import { substitutePlaceholders } from './placeholders.js';
+import { withSeededMathRandom } from './seeded-math-random.js';
+import { substituteLearningRate, substitutePlaceholders } from './placeholders.js';
 
 /** One candidate to train: everything needed to reproduce the run. JSON-serialisable (sent to workers). */
 export interface TrialConfig {
@@ -24,7 +25,7 @@ export interface TrialConfig {
   /** Model-zoo id (`mlp-small`). */
   readonly model: string;
   readonly optimizer: OptimizerConfig;
-  /** Schedule spec; may use "$totalSteps" / "$stepsPerEpoch" placeholders. */
+  /** Schedule spec; may use "$totalSteps" / "$stepsPerEpoch" / "$learningRate" (the optimizer's) placeholders. */
   readonly schedule: unknown;
   readonly epochs: number;
   readonly batchSize: number;
@@ -96,7 +97,8 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
   const input = { shape: flatten ? [task.inputShape.reduce((a, b) => a * b, 1)] : task.inputShape };
   const output = { kind: task.ref.kind, units: task.ref.kind === 'classification' ? task.numClasses! : 1 } as const;
   const stepsPerEpoch = Math.ceil(task.train.n / batchSize);
-  const schedule = substitutePlaceholders(config.schedule, { totalSteps: epochs * stepsPerEpoch, stepsPerEpoch });
+  // "$learningRate" first (the optimizer's rate), then the run-length placeholders.
+  const schedule = substitutePlaceholders(substituteLearningRate(config.schedule, config.optimizer.learningRate), { totalSteps: epochs * stepsPerEpoch, stepsPerEpoch });
 
   const model = entry.build(input, output, { seed: config.seed });
   compileFor(model, output, makeOptimizer(config.optimizer));
@@ -125,7 +127,8 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
   });
   const started = performance.now();
   try {
-    await model.fit(xTrain, yTrain, {
+    // Reproducible: the same run id shuffles batches and draws dropout masks the same way.
+    await withSeededMathRandom(runId, () => model.fit(xTrain, yTrain, {
       epochs,
       batchSize,
       validationData: [xVal, yVal],
@@ -133,7 +136,7 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
       verbose: 0,
       yieldEvery: 'never',
       callbacks: [lrScheduler({ schedule: schedule as never, recorder, runtime }), pruner],
-    });
+    }));
   } finally {
     tf.dispose([xTrain, yTrain, xVal, yVal]);
     model.dispose();

@@ -4,7 +4,7 @@
  * src/traces/get-store.ts into plain ES modules under node_modules/.cache/, where bare imports
  * (lowdb, pg, proper-lockfile) still resolve to the project's node_modules. Takes about a second.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -28,11 +28,33 @@ export interface BuiltModules {
   remove(): void;
 }
 
-export function buildStoreModules(entries = ['src/traces/get-store.ts', 'plugins/store-lowdb/lowdb-store.ts', 'plugins/store-postgres/postgres-store.ts']): BuiltModules {
+export interface BuildOptions {
+  /**
+   * Also make the runtime's non-code files reachable: every plugins/<name>/plugin.json (the built-in
+   * plugins read their manifests at start) and a symlink to data/ (the task suite). Needed for
+   * modules that create the metatune runtime or load tasks (the sweep worker). Defaults to false.
+   */
+  readonly assets?: boolean;
+}
+
+/** Transpiles the import graph of `entries` (paths relative to the repository root); see the module comment. */
+export function buildStoreModules(
+  entries = ['src/traces/get-store.ts', 'plugins/store-lowdb/lowdb-store.ts', 'plugins/store-postgres/postgres-store.ts'],
+  options: BuildOptions = {},
+): BuiltModules {
   const dir = join(ROOT, 'node_modules', '.cache', 'metatune-test-workers', `${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
   cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
+  if (options.assets) {
+    for (const name of readdirSync(join(ROOT, 'plugins'))) {
+      const manifest = join(ROOT, 'plugins', name, 'plugin.json');
+      if (!existsSync(manifest)) continue;
+      mkdirSync(join(dir, 'plugins', name), { recursive: true });
+      cpSync(manifest, join(dir, 'plugins', name, 'plugin.json'));
+    }
+    symlinkSync(join(ROOT, 'data'), join(dir, 'data'), 'dir');
+  }
   const seen = new Set<string>();
   const queue = entries.map((e) => join(ROOT, e));
   while (queue.length) {
@@ -62,6 +84,7 @@ export function buildStoreModules(entries = ['src/traces/get-store.ts', 'plugins
     dir,
     getStore: join(dir, 'src/traces/get-store.js'),
     lowdbStore: join(dir, 'plugins/store-lowdb/lowdb-store.js'),
+    // rmSync removes a symlink without following it: data/ itself is never touched.
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -60,6 +60,18 @@ describe('runTrial: one candidate trained on a real task and stored as a trace',
     expect(result.valLosses[result.valLosses.length - 1]).toBeLessThan(1);
   });
 
+  it('is reproducible: the same trial (shuffled batches, dropout) gives the same losses twice', async () => {
+    const config = { ...base, trialId: 'rep', model: 'mlp-dropout', epochs: 2 };
+    const realRandom = Math.random;
+    const a = await runTrial(config, { store: await getStore('memory:'), sweepId: 'r' });
+    const b = await runTrial(config, { store: await getStore('memory:'), sweepId: 'r' });
+    expect(b.valLosses).toEqual(a.valLosses);
+    // …and Math.random is the real one again afterwards.
+    expect(Math.random).toBe(realRandom);
+    const c = await runTrial({ ...config, trialId: 'rep2' }, { store: await getStore('memory:'), sweepId: 'r' });
+    expect(c.valLosses).not.toEqual(a.valLosses);
+  });
+
   it('rejects an unknown model before training, naming the choices', async () => {
     await expect(runTrial({ ...base, trialId: 't3', model: 'resnet' }, { store, sweepId: 's1' })).rejects.toMatchObject({
       code: 'UNKNOWN_MODEL',

@@ -1,0 +1,479 @@
+/**
+ * The sweep runner behind `metatune sweep`: plans trials from a search space (random, grid, or
+ * successive halving over random draws), runs them in-process or in K worker processes, stores
+ * every trial as a trace, and resumes a sweep that was stopped.
+ *
+ * Resume scheme: trial i has id `t<i>` and run id `<sweepId>:t<i>` (provenance `{importer:
+ * "sweep", sourceKey: sweepId}`). On start, the runner reads the sweep's runs from the store:
+ * - a trial with a finished attempt (completed, pruned, diverged, or failed for a reason other
+ *   than "interrupted") is done and skipped;
+ * - an attempt still `running` was left by a killed sweep: it is finished as `failed` with reason
+ *   "interrupted" (its epochs are kept), and the trial runs again as attempt `t<i>.a2` (`.a3`, …);
+ * so a trial index ends with exactly one finished attempt, and the store keeps the history.
+ * The sweep id defaults to a hash of task, space, strategy, seed, budget and overrides, so the
+ * same command resumes the same sweep. One sweep id must be run by one process at a time.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { EnvironmentError, MetatuneError, ValidationError } from '../core/errors.js';
+import { defaultRuntime, type MetatuneRuntime } from '../core/container.js';
+import { requireInteger } from '../core/validation.js';
+import type { ModelZooEntry } from '../models/model-zoo.js';
+import { resolveBackend, type BackendName } from '../tfjs/backend.js';
+import { loadTask } from '../tasks/suite.js';
+import type { LoadedTask } from '../tasks/task.js';
+import { getStore } from '../traces/get-store.js';
+import type { TraceStore } from '../traces/store.js';
+import type { RunStatus, TraceRecord } from '../traces/trace.js';
+import { SuccessiveHalving } from './halving.js';
+import { serializeError, type ParentMessage, type SerializedError, type WorkerMessage } from './protocol.js';
+import { checkSpace, DEFAULT_SPACE, enumerateGrid, sampleTrial, type SearchSpace, type TrialParams } from './space.js';
+import { runTrial, type TrialConfig, type TrialResult } from './trial.js';
+
+export const SWEEP_STRATEGIES = ['random', 'grid', 'halving'] as const;
+export type SweepStrategy = (typeof SWEEP_STRATEGIES)[number];
+export type FinishedStatus = Exclude<RunStatus, 'running'>;
+
+export interface SweepOptions {
+  /** Suite task id or task/data file. */
+  readonly task: string;
+  /** The search space. Defaults to `DEFAULT_SPACE`. */
+  readonly space?: SearchSpace;
+  /** Name of the space in messages (its file). Defaults to "<default space>" / "<space>". */
+  readonly spaceLabel?: string;
+  readonly strategy: SweepStrategy;
+  /** Trials to finish. Required for random and halving; grid defaults to the whole grid (or its first N). */
+  readonly budget?: number;
+  /** Worker processes; 0 runs in this process. Defaults to 0. */
+  readonly workers?: number;
+  /** Store URL (file:… or postgres://… with workers; memory: only in-process). */
+  readonly storeUrl: string;
+  /** An already open store for in-process sweeps (tests); must be the store at `storeUrl`. */
+  readonly store?: TraceStore;
+  /** Sampling seed, also the task split and weight-init seed of every trial. Defaults to 0. */
+  readonly seed?: number;
+  /** Defaults to a hash of task, space, strategy, seed, budget and overrides. */
+  readonly sweepId?: string;
+  /** Override the space's epochs / batch size. */
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  /** Successive halving: first rung (epochs). Defaults to 1. */
+  readonly minResource?: number;
+  /** Successive halving: η. Defaults to 3. */
+  readonly reductionFactor?: number;
+  /** tfjs backend for trials (in-process and workers). Defaults to `METATUNE_BACKEND` / the default order. */
+  readonly backend?: BackendName;
+  /** Compiled worker module. Defaults to worker.js next to this module (dist/src/sweeps/worker.js). */
+  readonly workerModule?: string;
+  readonly runtime?: MetatuneRuntime;
+  /** Progress events. */
+  readonly onEvent?: (event: SweepEvent) => void;
+}
+
+export interface TrialSummary {
+  readonly index: number;
+  /** Attempt id (`t3`, `t3.a2`). */
+  readonly trialId: string;
+  readonly runId: string;
+  readonly status: FinishedStatus;
+  readonly model?: string;
+  readonly optimizer?: string;
+  readonly learningRate?: number;
+  readonly schedule?: string;
+  readonly bestValLoss?: number;
+  readonly epochsRun: number;
+  readonly wallTimeMs?: number;
+  readonly reason?: string;
+  /** True when it finished in an earlier start of the sweep. */
+  readonly previous: boolean;
+}
+
+export type SweepEvent =
+  | { readonly type: 'start'; readonly sweepId: string; readonly total: number; readonly done: number; readonly interrupted: number; readonly workers: number }
+  | { readonly type: 'trial-start'; readonly trialId: string; readonly index: number }
+  | { readonly type: 'trial-end'; readonly trial: TrialSummary; readonly done: number; readonly total: number };
+
+export interface SweepSummary {
+  readonly sweepId: string;
+  readonly task: string;
+  readonly strategy: SweepStrategy;
+  readonly storeUrl: string;
+  readonly budget: number;
+  readonly workers: number;
+  readonly backend?: string;
+  /** One per trial index (its finished attempt), by index. */
+  readonly trials: readonly TrialSummary[];
+  readonly counts: Readonly<Record<FinishedStatus, number>>;
+  /** Lowest best val_loss among completed and pruned trials. */
+  readonly best?: TrialSummary;
+  /** Trials skipped because an earlier start finished them. */
+  readonly resumed: number;
+  /** Attempts found `running` and marked failed ("interrupted"). */
+  readonly interrupted: number;
+  /** Wall time of this start. */
+  readonly wallTimeMs: number;
+  /** Trials finished by this start per hour of its wall time. */
+  readonly trialsPerHour: number;
+}
+
+/** The default sweep id: a hash of everything that defines the plan. */
+export function defaultSweepId(o: Pick<SweepOptions, 'task' | 'space' | 'strategy' | 'seed' | 'budget' | 'epochs' | 'batchSize' | 'minResource' | 'reductionFactor'>): string {
+  const key = JSON.stringify([o.task, o.space ?? DEFAULT_SPACE, o.strategy, o.seed ?? 0, o.budget ?? null, o.epochs ?? null, o.batchSize ?? null, o.minResource ?? null, o.reductionFactor ?? null]);
+  return `sweep-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/** The trial configs of a sweep, by index (before resume). */
+export function planTrials(o: SweepOptions): TrialConfig[] {
+  const space = o.space ?? DEFAULT_SPACE;
+  const label = o.spaceLabel ?? (o.space ? '<space>' : '<default space>');
+  const seed = o.seed ?? 0;
+  let params: TrialParams[];
+  if (o.strategy === 'grid') {
+    const grid = enumerateGrid(space, label);
+    params = o.budget === undefined ? grid : grid.slice(0, o.budget);
+  } else {
+    if (o.budget === undefined) {
+      throw new ValidationError('MISSING_BUDGET', `--budget is required with --strategy ${o.strategy} (the number of trials to run).`, { strategy: o.strategy });
+    }
+    params = Array.from({ length: o.budget }, (_, i) => sampleTrial(space, seed, i, label));
+  }
+  return params.map((p, i) => ({
+    trialId: `t${i}`,
+    task: o.task,
+    seed,
+    model: p.model,
+    optimizer: p.optimizer,
+    schedule: p.schedule,
+    epochs: o.epochs ?? p.epochs,
+    batchSize: o.batchSize ?? p.batchSize,
+  }));
+}
+
+const TRIAL_ID = /^t(\d+)(?:\.a(\d+))?$/;
+
+/** `t3` → {3, 1}; `t3.a2` → {3, 2}. */
+export function parseTrialId(trialId: string): { index: number; attempt: number } | undefined {
+  const m = TRIAL_ID.exec(trialId);
+  return m ? { index: Number(m[1]), attempt: m[2] ? Number(m[2]) : 1 } : undefined;
+}
+
+function attemptId(index: number, attempt: number): string {
+  return attempt <= 1 ? `t${index}` : `t${index}.a${attempt}`;
+}
+
+function isInterrupted(r: TraceRecord): boolean {
+  return r.status === 'failed' && r.outcome?.reason === 'interrupted';
+}
+
+function scheduleName(spec: unknown): string | undefined {
+  if (spec === null || typeof spec !== 'object') return undefined;
+  const s = spec as Record<string, unknown>;
+  if (typeof s.family === 'string') {
+    const after = (s.params as Record<string, unknown> | undefined)?.after;
+    return s.family === 'warmup' && scheduleName(after) ? `warmup+${scheduleName(after)}` : s.family;
+  }
+  for (const key of ['torch', 'keras', 'optax', 'fastai', 'class_name', 'className']) if (typeof s[key] === 'string') return String(s[key]);
+  return Object.keys(s)[0];
+}
+
+function summarize(index: number, trialId: string, run: TraceRecord, previous: boolean, wallTimeMs?: number): TrialSummary {
+  const lr = run.optimizer?.hyperparameters?.learningRate;
+  const best = run.outcome?.best?.name === 'val_loss' ? run.outcome.best.value : Math.min(...run.epochs.map((e) => e.val_loss ?? Infinity));
+  return {
+    index,
+    trialId,
+    runId: run.id,
+    status: run.status as FinishedStatus,
+    ...(run.model?.zooId && { model: run.model.zooId }),
+    ...(run.optimizer && { optimizer: run.optimizer.className }),
+    ...(typeof lr === 'number' && { learningRate: lr }),
+    ...(scheduleName(run.schedule) && { schedule: scheduleName(run.schedule) }),
+    ...(Number.isFinite(best) && { bestValLoss: best }),
+    epochsRun: run.outcome?.epochsRun ?? run.epochs.length,
+    ...((wallTimeMs ?? run.outcome?.wallTimeMs) !== undefined && { wallTimeMs: wallTimeMs ?? run.outcome?.wallTimeMs }),
+    ...(run.outcome?.reason && { reason: run.outcome.reason }),
+    previous,
+  };
+}
+
+/** The sweep's runs, grouped by trial index. */
+async function sweepRuns(store: TraceStore, sweepId: string): Promise<Map<number, TraceRecord[]>> {
+  const byIndex = new Map<number, TraceRecord[]>();
+  const prefix = `${sweepId}:`;
+  for await (const r of store.query({ importer: 'sweep' })) {
+    if (r.provenance?.sourceKey !== sweepId || !r.id.startsWith(prefix)) continue;
+    const parsed = parseTrialId(r.id.slice(prefix.length));
+    if (!parsed) continue;
+    byIndex.set(parsed.index, [...(byIndex.get(parsed.index) ?? []), r]);
+  }
+  return byIndex;
+}
+
+/** Marks a trial attempt failed: finishes its running trace, or stores a failed trace when it never started. */
+async function recordFailure(store: TraceStore, sweepId: string, config: TrialConfig, reason: string): Promise<TraceRecord> {
+  const runId = `${sweepId}:${config.trialId}`;
+  let run: TraceRecord | undefined;
+  try {
+    run = await store.getRun(runId);
+  } catch (err) {
+    if (!(err instanceof MetatuneError && err.code === 'RUN_NOT_FOUND')) throw err;
+  }
+  if (!run) {
+    run = await store.createRun({
+      id: runId,
+      task: { id: config.task },
+      model: { zooId: config.model },
+      schedule: config.schedule,
+      provenance: { importer: 'sweep', sourceKey: sweepId },
+    });
+  }
+  if (run.status !== 'running') return run;
+  return store.finishRun(runId, 'failed', { epochsRun: run.epochs.length, reason });
+}
+
+function describeError(e: SerializedError): string {
+  return `${e.code ? `${e.code}: ` : ''}${e.message}`;
+}
+
+interface Job {
+  readonly index: number;
+  readonly config: TrialConfig;
+}
+
+/** Runs the sweep to its budget (resuming a stopped one) and returns its summary. */
+export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
+  const started = performance.now();
+  const workers = requireInteger('workers', options.workers ?? 0, 0, 'sweep');
+  if (!(SWEEP_STRATEGIES as readonly string[]).includes(options.strategy)) {
+    throw new ValidationError('INVALID_PARAMETER', `--strategy must be one of ${SWEEP_STRATEGIES.join(', ')}. Received: ${JSON.stringify(options.strategy)}.`, {
+      argument: 'strategy',
+    });
+  }
+  if (options.budget !== undefined) requireInteger('budget', options.budget, 1, 'sweep');
+  if (options.epochs !== undefined) requireInteger('epochs', options.epochs, 1, 'sweep');
+  if (options.batchSize !== undefined) requireInteger('batchSize', options.batchSize, 1, 'sweep');
+  if (workers > 0 && /^memory:/i.test(options.storeUrl)) {
+    throw new ValidationError(
+      'STORE_NOT_SHARED',
+      `--store ${options.storeUrl} lives inside one process, so ${workers} worker process${workers === 1 ? '' : 'es'} cannot write to it. Fix: use a shared store (--store file:./.metatune/store.json or postgres://…), or --workers 0 to train in this process.`,
+      { storeUrl: options.storeUrl, workers },
+    );
+  }
+  const halving =
+    options.strategy === 'halving' ? new SuccessiveHalving({ minResource: options.minResource ?? 1, reductionFactor: options.reductionFactor ?? 3 }) : undefined;
+  const runtime = options.runtime ?? defaultRuntime();
+  // In-process trials and the space check need a backend; workers resolve their own.
+  const backendInfo = workers === 0 ? await resolveBackend({ ...(options.backend && { preferred: options.backend }), quiet: true }) : undefined;
+  const space = options.space ?? DEFAULT_SPACE;
+  checkSpace(space, {
+    models: runtime.contributions<ModelZooEntry>('models').map((c) => c.value.id),
+    schedules: runtime.schedules,
+    file: options.spaceLabel ?? (options.space ? '<space>' : '<default space>'),
+  });
+  const plan = planTrials(options);
+  // A task that does not load fails the command now, not every trial; in-process trials reuse it.
+  const taskCache = new Map<string, LoadedTask>([[`${options.task}@${options.seed ?? 0}`, await loadTask(options.task, { seed: options.seed ?? 0 })]]);
+  const sweepId = options.sweepId ?? defaultSweepId(options);
+  const store = options.store ?? (await getStore(options.storeUrl));
+  const ownStore = options.store === undefined;
+  try {
+    // --- resume: finished trials are kept, interrupted attempts are closed and re-run
+    const existing = await sweepRuns(store, sweepId);
+    const finished = new Map<number, TrialSummary>();
+    const jobs: Job[] = [];
+    let interrupted = 0;
+    for (const [index, config] of plan.entries()) {
+      const attempts = existing.get(index) ?? [];
+      const done = attempts.find((r) => r.status !== 'running' && !isInterrupted(r));
+      if (done) {
+        finished.set(index, summarize(index, done.id.slice(sweepId.length + 1), done, true));
+        halving?.restore(`t${index}`, done.epochs.map((e) => e.val_loss), config.epochs);
+        continue;
+      }
+      for (const r of attempts.filter((a) => a.status === 'running')) {
+        await store.finishRun(r.id, 'failed', { epochsRun: r.epochs.length, reason: 'interrupted' });
+        interrupted++;
+      }
+      const lastAttempt = Math.max(0, ...attempts.map((r) => parseTrialId(r.id.slice(sweepId.length + 1))?.attempt ?? 1));
+      jobs.push({ index, config: { ...config, trialId: attemptId(index, lastAttempt + 1) } });
+    }
+    const resumed = finished.size;
+    const total = plan.length;
+    options.onEvent?.({ type: 'start', sweepId, total, done: resumed, interrupted, workers });
+
+    // Halving decisions are keyed by trial index, so a re-run attempt never reports a rung twice.
+    const decide = (trialId: string, epoch: number, logs: Readonly<Record<string, number>>): 'continue' | 'prune' =>
+      halving ? halving.report(`t${parseTrialId(trialId)?.index ?? trialId}`, epoch + 1, logs.val_loss ?? Number.NaN) : 'continue';
+
+    const onFinished = async (job: Job, result: TrialResult | undefined, error: SerializedError | undefined) => {
+      const run = error ? await recordFailure(store, sweepId, job.config, describeError(error)) : await store.getRun(result!.runId);
+      const summary = summarize(job.index, job.config.trialId, run, false, result?.wallTimeMs);
+      finished.set(job.index, summary);
+      options.onEvent?.({ type: 'trial-end', trial: summary, done: finished.size, total });
+    };
+
+    let backend = backendInfo?.name as string | undefined;
+    if (workers === 0) {
+      for (const job of jobs) {
+        options.onEvent?.({ type: 'trial-start', trialId: job.config.trialId, index: job.index });
+        let result: TrialResult | undefined;
+        let error: SerializedError | undefined;
+        try {
+          result = await runTrial(job.config, {
+            store,
+            sweepId,
+            runtime,
+            taskCache,
+            ...(halving && { decide: (epoch: number, logs: Readonly<Record<string, number>>) => decide(job.config.trialId, epoch, logs) }),
+          });
+        } catch (err) {
+          error = serializeError(err);
+        }
+        await onFinished(job, result, error);
+      }
+    } else {
+      backend = await runInWorkers({ jobs, workers, options, sweepId, decide, onFinished });
+    }
+
+    const trials = [...finished.values()].sort((a, b) => a.index - b.index);
+    const counts: Record<FinishedStatus, number> = { completed: 0, pruned: 0, diverged: 0, failed: 0 };
+    for (const t of trials) counts[t.status]++;
+    const ranked = trials.filter((t) => (t.status === 'completed' || t.status === 'pruned') && t.bestValLoss !== undefined);
+    const best = ranked.reduce<TrialSummary | undefined>((b, t) => (b === undefined || t.bestValLoss! < b.bestValLoss! ? t : b), undefined);
+    const wallTimeMs = performance.now() - started;
+    const ranNow = trials.length - resumed;
+    return {
+      sweepId,
+      task: options.task,
+      strategy: options.strategy,
+      storeUrl: store.url,
+      budget: total,
+      workers,
+      ...(backend && { backend }),
+      trials,
+      counts,
+      ...(best && { best }),
+      resumed,
+      interrupted,
+      wallTimeMs,
+      trialsPerHour: wallTimeMs > 0 ? ranNow / (wallTimeMs / 3_600_000) : 0,
+    };
+  } finally {
+    if (ownStore) await store.close();
+  }
+}
+
+/** worker.js next to this module; under ts sources (no build) it does not exist and the caller must pass one. */
+export function defaultWorkerModule(): string {
+  return fileURLToPath(new URL('./worker.js', import.meta.url));
+}
+
+interface PoolArgs {
+  readonly jobs: readonly Job[];
+  readonly workers: number;
+  readonly options: SweepOptions;
+  readonly sweepId: string;
+  readonly decide: (trialId: string, epoch: number, logs: Readonly<Record<string, number>>) => 'continue' | 'prune';
+  readonly onFinished: (job: Job, result: TrialResult | undefined, error: SerializedError | undefined) => Promise<void>;
+}
+
+/** Runs the jobs in K forked workers; resolves with the backend they use once all are done. */
+function runInWorkers(args: PoolArgs): Promise<string | undefined> {
+  const { jobs, options } = args;
+  const modulePath = options.workerModule ?? defaultWorkerModule();
+  if (!existsSync(modulePath)) {
+    return Promise.reject(
+      new EnvironmentError(
+        'WORKER_NOT_BUILT',
+        `The sweep worker module ${modulePath} does not exist. Fix: build metatune (npm run build) or run with --workers 0.`,
+        { workerModule: modulePath },
+      ),
+    );
+  }
+  const queue = [...jobs];
+  const count = Math.min(args.workers, Math.max(1, queue.length));
+  let backend: string | undefined;
+  if (queue.length === 0) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const children = new Set<ChildProcess>();
+    let running = 0;
+    let failed = false;
+    // Result handling is async (store reads); serialise it so events and counts stay in order.
+    let chain: Promise<void> = Promise.resolve();
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      for (const c of children) c.kill('SIGTERM');
+      reject(err);
+    };
+    const maybeDone = () => {
+      if (!failed && queue.length === 0 && running === 0) {
+        chain.then(() => resolve(backend), fail);
+      }
+    };
+    const start = () => {
+      const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], serialization: 'advanced' });
+      children.add(child);
+      let current: Job | undefined;
+      const post = (m: ParentMessage) => {
+        if (child.connected) child.send(m);
+      };
+      const next = () => {
+        current = queue.shift();
+        if (!current) {
+          post({ type: 'exit' });
+          return;
+        }
+        running++;
+        options.onEvent?.({ type: 'trial-start', trialId: current.config.trialId, index: current.index });
+        post({ type: 'trial', config: current.config, askEachEpoch: options.strategy === 'halving' });
+      };
+      const finish = (job: Job, result: TrialResult | undefined, error: SerializedError | undefined) => {
+        chain = chain.then(() => args.onFinished(job, result, error)).then(() => {
+          running--;
+          maybeDone();
+        });
+        chain.catch(fail);
+      };
+      child.on('message', (raw) => {
+        const msg = raw as WorkerMessage;
+        switch (msg.type) {
+          case 'ready':
+            backend ??= msg.backend;
+            next();
+            break;
+          case 'decide':
+            post({ type: 'decision', trialId: msg.trialId, epoch: msg.epoch, decision: args.decide(msg.trialId, msg.epoch, msg.logs) });
+            break;
+          case 'result':
+          case 'error': {
+            const job = current!;
+            current = undefined;
+            finish(job, msg.type === 'result' ? msg.result : undefined, msg.type === 'error' ? msg.error : undefined);
+            next();
+            break;
+          }
+          case 'fatal':
+            fail(new EnvironmentError('WORKER_FAILED', `A sweep worker could not start: ${describeError(msg.error)}`, { error: msg.error }));
+            break;
+        }
+      });
+      child.on('exit', (code, signal) => {
+        children.delete(child);
+        if (failed) return;
+        if (current) {
+          // The worker died mid-trial: the trial is recorded as failed and a fresh worker takes the queue.
+          const job = current;
+          current = undefined;
+          finish(job, undefined, { name: 'Error', message: `worker process exited (${signal ?? `code ${code}`}) during the trial` });
+          if (queue.length > 0) start();
+        }
+      });
+      child.on('error', fail);
+      post({ type: 'init', storeUrl: options.storeUrl, sweepId: args.sweepId, ...(options.backend && { backend: options.backend }) });
+    };
+    for (let i = 0; i < count; i++) start();
+  });
+}
