@@ -55,3 +55,4 @@ export { corpusGrid, type CorpusCandidate } from './corpus/grid.js';
 // Sweeps ([3/5]): one trial, or a whole sweep (random / grid / successive halving) in worker processes.
 export { runTrial, type TrialConfig, type TrialResult } from './sweeps/trial.js';
 export { makeOptimizer, type OptimizerConfig } from './sweeps/optimizers.js';
+export { runSweep, SWEEP_STRATEGIES, type SweepOptions, type SweepSummary, type SweepStrategy } from './sweeps/runner.js';
