@@ -113,6 +113,8 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
     model: { zooId: entry.id },
     optimizerHyperparameters: hyperparameters as Record<string, number | string>,
     provenance: { importer: 'sweep', sourceKey: deps.sweepId },
+    // An interrupted trial is re-run, not continued: one write for all its epochs is enough.
+    epochsPerWrite: Number.POSITIVE_INFINITY,
   });
   const valLosses: number[] = [];
   const decide = deps.decide;

@@ -1,7 +1,7 @@
 import type { EpochRecord, RunOutcome, RunRecorder, RunStartInfo } from '../tfjs/recorder.js';
 import { TrainingError } from '../core/errors.js';
 import type { TraceStore } from './store.js';
-import type { ModelRef, TaskRef, TraceProvenance, TraceRecord } from './trace.js';
+import type { ModelRef, TaskRef, TraceEpoch, TraceProvenance, TraceRecord } from './trace.js';
 
 export interface StoreRecorderArgs {
   /** Where the trace goes. */
@@ -16,6 +16,13 @@ export interface StoreRecorderArgs {
   readonly optimizerHyperparameters?: Readonly<Record<string, number | string | boolean | null>>;
   /** Where the run came from. Defaults to `{ importer: 'callback' }`. */
   readonly provenance?: TraceProvenance;
+  /**
+   * Epochs buffered per store write. 1 makes every epoch durable as soon as it ends (a long run
+   * killed midway keeps its curve); a sweep, which re-runs an interrupted trial anyway, passes
+   * `Infinity` so a trial costs three writes instead of one per epoch (a lowdb write rewrites the
+   * whole file). Defaults to 1.
+   */
+  readonly epochsPerWrite?: number;
 }
 
 /**
@@ -25,6 +32,7 @@ export interface StoreRecorderArgs {
  */
 export class StoreRecorder implements RunRecorder {
   #run: TraceRecord | undefined;
+  #pending: TraceEpoch[] = [];
   #override: { status: 'pruned' | 'failed'; reason: string } | undefined;
 
   constructor(private readonly args: StoreRecorderArgs) {}
@@ -50,17 +58,24 @@ export class StoreRecorder implements RunRecorder {
   }
 
   async epoch(record: EpochRecord): Promise<void> {
-    await this.args.store.appendEpochs(this.#requireRun('epoch').id, [
-      {
-        epoch: record.epoch,
-        step: record.step,
-        lr: record.lr,
-        ...(record.loss !== undefined && { loss: record.loss }),
-        ...(record.val_loss !== undefined && { val_loss: record.val_loss }),
-        metrics: record.metrics,
-        wallTimeMs: record.wallTimeMs,
-      },
-    ]);
+    this.#requireRun('epoch');
+    this.#pending.push({
+      epoch: record.epoch,
+      step: record.step,
+      lr: record.lr,
+      ...(record.loss !== undefined && { loss: record.loss }),
+      ...(record.val_loss !== undefined && { val_loss: record.val_loss }),
+      metrics: record.metrics,
+      wallTimeMs: record.wallTimeMs,
+    });
+    if (this.#pending.length >= (this.args.epochsPerWrite ?? 1)) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const epochs = this.#pending;
+    this.#pending = [];
+    await this.args.store.appendEpochs(this.#requireRun('epoch').id, epochs);
   }
 
   /**
@@ -72,6 +87,7 @@ export class StoreRecorder implements RunRecorder {
   }
 
   async finish(outcome: RunOutcome): Promise<void> {
+    await this.#flush();
     const override = outcome.status === 'diverged' ? undefined : this.#override;
     const reason = override?.reason ?? outcome.reason;
     // The store derives best/final from the epochs; we add what only the trainer knows.

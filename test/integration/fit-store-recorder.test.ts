@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { lrScheduler } from '../../src/tfjs/callback.js';
@@ -50,6 +51,23 @@ describe('model.fit → StoreRecorder → trace store', () => {
     }
     expect(run.outcome?.epochsRun).toBe(4);
     expect(run.outcome?.best?.name).toBe('val_loss');
+    tf.dispose([x, y, labels]);
+    m.dispose();
+  });
+
+  it('with epochsPerWrite, buffers epochs and writes them before finishing', async () => {
+    const { x, y, labels } = irisTensors();
+    const m = model(4);
+    m.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const spy = jest.spyOn(store, 'appendEpochs');
+    const recorder = new StoreRecorder({ store, task: { id: 'iris' }, epochsPerWrite: 2 });
+    await m.fit(x, y, { epochs: 5, batchSize: 50, verbose: 0, callbacks: [lrScheduler({ schedule: { family: 'constant', params: { learningRate: 0.01 } }, recorder })] });
+    // Two full buffers of 2, then the last epoch flushed by finish().
+    expect(spy.mock.calls.map(([, epochs]) => epochs.length)).toEqual([2, 2, 1]);
+    spy.mockRestore();
+    const run = await store.getRun(recorder.runId!);
+    expect(run.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+    expect(run.status).toBe('completed');
     tf.dispose([x, y, labels]);
     m.dispose();
   });
