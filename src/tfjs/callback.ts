@@ -91,7 +91,17 @@ const now = (): number => performance.now();
  * `new tf.CustomCallback({...})` to mix freely.
  *
  * Global step: 0-based, counted here (tfjs restarts `batch` every epoch). The LR for step `s` is
- * set in onBatchBegin, before the step runs, and only when it differs from the previous one.
+ * set in onBatchBegin, before the step runs, and only when it differs from the previous one. A
+ * resumed run (`initialEpoch`) starts at `initialEpoch × stepsPerEpoch`: taken from the fit params,
+ * or from the first epoch index tfjs runs when it does not pass them (fitDataset, wrapped callbacks).
+ *
+ * A stateful schedule whose monitored metric is missing from the epoch logs is a `METRIC_NOT_FOUND`
+ * error, except when `model.stopTraining` is set (another callback stopped the fit mid-epoch and
+ * tfjs skipped that epoch's validation): that partial epoch is then simply not shown to the schedule.
+ *
+ * One instance can be reused for several fits, one at a time. If a fit dies elsewhere (another
+ * callback throws, so tfjs never calls onTrainEnd), the next onTrainBegin removes what the dead fit
+ * left installed and finishes its recorder run as `failed` with reason "interrupted".
  */
 export class LrSchedulerCallback extends tf.Callback {
   readonly schedule: BuiltSchedule;
@@ -106,6 +116,9 @@ export class LrSchedulerCallback extends tf.Callback {
   #untap: (() => void) | undefined;
   #active = false;
   #recorderStarted = false;
+  /** Batches run in the current fit, and whether its first onEpochBegin has been seen. */
+  #batchesRun = 0;
+  #epochBegun = false;
   #trainStart = 0;
   #epochStart = 0;
   #epochsRun = 0;
@@ -146,6 +159,7 @@ export class LrSchedulerCallback extends tf.Callback {
 
   override async onTrainBegin(_logs?: tf.Logs): Promise<void> {
     await this.#guard(async () => {
+      await this.#abandonPreviousFit();
       const model = (this.model as tf.LayersModel | null) ?? this.#args.model;
       if (!model) {
         throw new TrainingError(
@@ -187,6 +201,8 @@ export class LrSchedulerCallback extends tf.Callback {
       this.status = 'running';
       this.divergence = undefined;
       this.#epochsRun = 0;
+      this.#batchesRun = 0;
+      this.#epochBegun = false;
       this.#trainStart = now();
       this.#syncReads = HOST_BACKENDS.has(tf.getBackend());
 
@@ -216,7 +232,14 @@ export class LrSchedulerCallback extends tf.Callback {
 
   override async onEpochBegin(epoch: number, _logs?: tf.Logs): Promise<void> {
     await this.#guard(async () => {
-      this.#requireDriver().epoch = epoch;
+      const driver = this.#requireDriver();
+      // tfjs does not always tell onTrainBegin where the run starts: fitDataset passes initialEpoch
+      // null to its callbacks, and a CustomCallback-wrapped callback gets no params at all. The
+      // first epoch index it runs is authoritative, so before any step the global step follows it.
+      const stepsPerEpoch = driver.context.stepsPerEpoch;
+      if (!this.#epochBegun && this.#batchesRun === 0 && stepsPerEpoch !== undefined) driver.step = epoch * stepsPerEpoch;
+      this.#epochBegun = true;
+      driver.epoch = epoch;
       this.#epochStart = now();
     });
   }
@@ -240,6 +263,7 @@ export class LrSchedulerCallback extends tf.Callback {
         driver.observe({ kind: 'batch', step: driver.step, epoch: driver.epoch, logs: numeric });
       }
       driver.step += 1;
+      this.#batchesRun += 1;
     });
   }
 
@@ -254,7 +278,10 @@ export class LrSchedulerCallback extends tf.Callback {
       }
       if (this.status === 'running' && driver.stateful) {
         const monitor = driver.monitor;
-        if (monitor !== undefined && !(monitor in numeric)) {
+        const model = (this.model as tf.LayersModel | null) ?? this.#args.model;
+        if (monitor === undefined || monitor in numeric) {
+          driver.observe({ kind: 'epoch', step: driver.step, epoch, logs: numeric });
+        } else if (model?.stopTraining !== true) {
           const available = Object.keys(numeric);
           throw new TrainingError(
             'METRIC_NOT_FOUND',
@@ -264,7 +291,8 @@ export class LrSchedulerCallback extends tf.Callback {
             { metric: monitor, available, epoch },
           );
         }
-        driver.observe({ kind: 'epoch', step: driver.step, epoch, logs: numeric });
+        // Else another callback stopped training mid-epoch: tfjs skips that epoch's validation, so
+        // the metric is missing for a reason that is not a setup error; the partial epoch is not observed.
       }
       this.#epochsRun += 1;
       if (this.#args.recorder) {
@@ -340,10 +368,23 @@ export class LrSchedulerCallback extends tf.Callback {
     if (model) model.stopTraining = true;
   }
 
-  async #finishRecorder(reason: string | undefined): Promise<void> {
+  /**
+   * This instance's previous fit died elsewhere (another callback threw, so tfjs never called our
+   * onTrainEnd): remove its gradient tap and lock (a second tap would observe every step twice and
+   * its stale driver would set the LR last), and close its recorder run as failed.
+   */
+  async #abandonPreviousFit(): Promise<void> {
+    this.#cleanup();
+    if (this.#recorderStarted) {
+      if (this.status === 'running' || this.status === 'idle') this.status = 'failed';
+      await this.#finishRecorder('interrupted', 'failed');
+    }
+  }
+
+  async #finishRecorder(reason: string | undefined, forced?: 'failed'): Promise<void> {
     if (!this.#args.recorder || !this.#recorderStarted) return;
     this.#recorderStarted = false;
-    const status = this.status === 'idle' || this.status === 'running' ? 'failed' : this.status;
+    const status = forced ?? (this.status === 'idle' || this.status === 'running' ? 'failed' : this.status);
     await this.#args.recorder.finish({
       status,
       ...(reason !== undefined && { reason }),

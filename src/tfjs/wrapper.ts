@@ -81,15 +81,17 @@ export class ScheduledOptimizer {
   /** Same contract as `tf.Optimizer.minimize`, with the scheduled learning rate for this step. */
   minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
     const { value, grads } = this.optimizer.computeGradients(f, varList);
+    let handedOver = false;
     try {
       // Same variable order as tf.Optimizer.minimize, so gradient vectors line up step to step.
       this.applyGradients(varList != null ? varList.map((v) => ({ name: v.name, tensor: grads[v.name] })) : grads);
+      handedOver = returnCost;
     } finally {
       tf.dispose(grads);
+      // A step that throws (WRAPPER_RELEASED, INVALID_LEARNING_RATE) never returns the cost: dispose it then too.
+      if (!handedOver) value.dispose();
     }
-    if (returnCost) return value;
-    value.dispose();
-    return null;
+    return handedOver ? value : null;
   }
 
   /** Sets the LR for the current step (after showing `grads` to a gradient-driven schedule), applies, advances. */

@@ -189,4 +189,86 @@ describe('lrScheduler inside a real model.fit (iris, wasm)', () => {
     expect(cb.context).toEqual({ stepsPerEpoch: 4, totalSteps: 8 });
     expect(h.history['learning_rate']).toEqual([0.01, 0.005]);
   });
+
+  it('fitDataset with initialEpoch (tfjs passes initialEpoch null to the callbacks): the global step starts at initialEpoch × stepsPerEpoch', async () => {
+    const opt = tf.train.sgd(0.5);
+    const model = mlp(opt);
+    const ds = tf.data.zip({ xs: tf.data.array(x.arraySync()), ys: tf.data.array(y.arraySync()) }).batch(30).repeat();
+    const steps: number[] = [];
+    const lrs: number[] = [];
+    const cb = lrScheduler({ schedule: (s: number) => 0.001 * (s + 1) });
+    const probe = new tf.CustomCallback({
+      onBatchBegin: async () => {
+        steps.push(cb.step);
+        lrs.push(lrOf(opt));
+      },
+    });
+    await model.fitDataset(ds, { epochs: 3, initialEpoch: 2, batchesPerEpoch: 4, verbose: 0, callbacks: [cb, probe] });
+    expect(steps).toEqual([8, 9, 10, 11]);
+    lrs.forEach((lr, i) => expect(lr).toBeCloseTo(0.001 * (9 + i), 12));
+    expect(cb.context).toEqual({ stepsPerEpoch: 4, totalSteps: 12 });
+  });
+
+  it('reused after a fit killed by another callback: the next fit follows the schedule from step 0 with one gradient tap', async () => {
+    const opt = tf.train.sgd(1);
+    const model = mlp(opt);
+    const recorder = new MemoryRecorder();
+    const outcomes: unknown[] = [];
+    const finish = recorder.finish.bind(recorder);
+    recorder.finish = (o) => {
+      outcomes.push(o);
+      finish(o);
+    };
+    let observations = 0;
+    const cb = lrScheduler({
+      // LR = 0.01 × (step + 1), set inside the applyGradients tap (the schedule needs gradients).
+      schedule: {
+        kind: 'stateful',
+        requires: { gradients: true },
+        init: () => null,
+        update: (s: null, obs: { kind: string }) => {
+          if (obs.kind === 'gradients') observations++;
+          return s;
+        },
+        value: (_s: null, step: number) => 0.01 * (step + 1),
+      },
+      recorder,
+    });
+    const boom = new tf.CustomCallback({
+      onEpochEnd: async () => {
+        throw new Error('another callback failed');
+      },
+    });
+    await expect(model.fit(x, y, fitArgs(1, { callbacks: [cb, boom] }))).rejects.toThrow('another callback failed');
+    expect(cb.step).toBe(STEPS_PER_EPOCH);
+
+    observations = 0;
+    const lrAfterStep: number[] = [];
+    const probe = new tf.CustomCallback({ onBatchEnd: async () => void lrAfterStep.push(lrOf(opt)) });
+    await model.fit(x, y, fitArgs(1, { callbacks: [cb, probe] }));
+    expect(observations).toBe(STEPS_PER_EPOCH);
+    lrAfterStep.forEach((lr, i) => expect(lr).toBeCloseTo(0.01 * (i + 1), 12));
+    expect(outcomes).toEqual([
+      expect.objectContaining({ status: 'failed', reason: 'interrupted', steps: STEPS_PER_EPOCH }),
+      expect.objectContaining({ status: 'completed', steps: STEPS_PER_EPOCH }),
+    ]);
+    expect(Object.prototype.hasOwnProperty.call(opt, 'applyGradients')).toBe(false);
+    expect(currentController(opt)).toBeUndefined();
+  });
+
+  it('another callback stops model.fit mid-epoch (tfjs skips that validation): a val_loss plateau schedule does not fail', async () => {
+    const opt = tf.train.adam(0.01);
+    const model = mlp(opt);
+    const cb = lrScheduler({ schedule: { family: 'reduce_on_plateau', params: { learningRate: 0.02, monitor: 'val_loss', patience: 1 } } });
+    const stopper = new tf.CustomCallback({
+      onBatchEnd: async (batch: number) => {
+        if (batch === 1) model.stopTraining = true;
+      },
+    });
+    const h = await model.fit(x, y, fitArgs(3, { callbacks: [cb, stopper] }));
+    expect(h.epoch).toEqual([0]);
+    expect(h.history['val_loss']).toBeUndefined();
+    expect(cb.status).toBe('completed');
+    expect(cb.step).toBe(2);
+  });
 });

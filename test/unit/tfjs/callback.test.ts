@@ -8,6 +8,7 @@ import type { StatefulSchedule, StepObservation } from '../../../src/schedules/s
 import { lrScheduler, type LrSchedulerCallback } from '../../../src/tfjs/callback.js';
 import { currentController } from '../../../src/tfjs/controller-lock.js';
 import { MemoryRecorder } from '../../../src/tfjs/memory-recorder.js';
+import type { RunOutcome, RunRecorder } from '../../../src/tfjs/recorder.js';
 import type { OptimizerAdapter } from '../../../src/tfjs/optimizer-adapter.js';
 import { scheduledOptimizer } from '../../../src/tfjs/wrapper.js';
 
@@ -311,6 +312,122 @@ describe('lrScheduler: stateful schedules', () => {
     expect(seen.map((o) => o.kind)).toEqual(['gradients', 'batch', 'epoch']);
     expect(Object.prototype.hasOwnProperty.call(opt, 'applyGradients')).toBe(false);
     w.dispose();
+  });
+});
+
+describe('lrScheduler: reuse, resume and early stops', () => {
+  it('reused after a fit that died elsewhere (no onTrainEnd): the old gradient tap is gone, the stale run is finished as failed "interrupted"', async () => {
+    const opt = tf.train.sgd(1);
+    const model = compiled(opt);
+    const events: string[] = [];
+    const outcomes: RunOutcome[] = [];
+    const recorder: RunRecorder = {
+      start: () => void events.push('start'),
+      epoch: () => void events.push('epoch'),
+      finish: (o) => {
+        events.push(`finish:${o.status}`);
+        outcomes.push(o);
+      },
+    };
+    let gradientObservations = 0;
+    // LR = 0.01 × (step + 1); it needs gradients, so the LR is set inside the applyGradients tap.
+    const schedule: StatefulSchedule<null> = {
+      kind: 'stateful',
+      requires: { gradients: true },
+      init: () => null,
+      update: (s, obs) => {
+        if (obs.kind === 'gradients') gradientObservations++;
+        return s;
+      },
+      value: (_s, step) => 0.01 * (step + 1),
+    };
+    const cb = lrScheduler({ schedule, recorder, runtime: { optimizers: builtinOptimizerAdapters } });
+    attach(cb, model, fitParams(1, 4, 2));
+    const w = tf.variable(tf.tensor1d([0]), true, 'cb_reuse_w');
+    const step = () => model.optimizer.minimize(() => w.mul(1).sum() as tf.Scalar, false, [w]); // gradient 1
+
+    // Fit 1: one full step, then another callback throws: tfjs never calls our onTrainEnd.
+    await cb.onTrainBegin({});
+    await cb.onEpochBegin(0, {});
+    await cb.onBatchBegin(0, {});
+    step();
+    await cb.onBatchEnd(0, { loss: 1 });
+    expect(w.dataSync()[0]).toBeCloseTo(-0.01, 7);
+
+    // Fit 2 with the same instance: step 0 must run at 0.01, observed once.
+    gradientObservations = 0;
+    await cb.onTrainBegin({});
+    await cb.onEpochBegin(0, {});
+    await cb.onBatchBegin(0, {});
+    step();
+    expect(gradientObservations).toBe(1);
+    expect(lrOf(opt)).toBeCloseTo(0.01, 12);
+    expect(w.dataSync()[0]).toBeCloseTo(-0.02, 7);
+    await cb.onBatchEnd(0, { loss: 1 });
+    await cb.onEpochEnd(0, { loss: 1 });
+    await cb.onTrainEnd({});
+
+    expect(events).toEqual(['start', 'finish:failed', 'start', 'epoch', 'finish:completed']);
+    expect(outcomes[0]).toMatchObject({ status: 'failed', reason: 'interrupted', epochsRun: 0, steps: 1 });
+    expect(outcomes[1]).toMatchObject({ status: 'completed', epochsRun: 1, steps: 1 });
+    expect(Object.prototype.hasOwnProperty.call(opt, 'applyGradients')).toBe(false);
+    expect(currentController(opt)).toBeUndefined();
+    w.dispose();
+  });
+
+  it('wrapped by tfjs (no params) with stepsPerEpoch and { model }: the first onEpochBegin(initialEpoch) sets the global step', async () => {
+    const model = compiled(tf.train.sgd(0.5));
+    const cb = lrScheduler({ schedule: (s: number) => 0.001 * (s + 1), stepsPerEpoch: 4, model, runtime: { optimizers: builtinOptimizerAdapters } });
+    // A CustomCallback wrapper forwards the hooks only: no setModel, no setParams.
+    const lrs: number[] = [];
+    await cb.onTrainBegin({});
+    for (let epoch = 2; epoch < 4; epoch++) {
+      await cb.onEpochBegin(epoch, {});
+      for (let batch = 0; batch < 4; batch++) {
+        await cb.onBatchBegin(batch, {});
+        lrs.push(lrOf(model.optimizer));
+        await cb.onBatchEnd(batch, { loss: 1 });
+      }
+      await cb.onEpochEnd(epoch, { loss: 1 });
+    }
+    await cb.onTrainEnd({});
+    lrs.forEach((lr, i) => expect(lr).toBeCloseTo(0.001 * (8 + i + 1), 12));
+    expect(cb.step).toBe(16);
+  });
+
+  it('another callback stops training mid-epoch (no validation that epoch): no METRIC_NOT_FOUND, no epoch observation', async () => {
+    const opt = tf.train.sgd(1);
+    const model = compiled(opt);
+    const recorder = new MemoryRecorder();
+    const seen: StepObservation[] = [];
+    const plateau = reduceOnPlateau({ learningRate: 0.1, monitor: 'val_loss', factor: 0.5, patience: 0 });
+    const schedule: StatefulSchedule<ReturnType<typeof plateau.init>> = {
+      ...plateau,
+      update: (s, obs) => {
+        seen.push(obs);
+        return plateau.update(s, obs);
+      },
+    };
+    const cb = lrScheduler({ schedule, recorder, runtime: { optimizers: builtinOptimizerAdapters } });
+    attach(cb, model, fitParams(3, 6, 2));
+    await drive(cb, {
+      epochs: 3,
+      batches: 3,
+      model,
+      // Another callback's onBatchEnd stops training at epoch 1, batch 0: tfjs then skips validation.
+      onStep: (epoch, batch) => {
+        if (epoch === 1 && batch === 0) model.stopTraining = true;
+      },
+      epochLogs: (e): Record<string, number> => (e === 0 ? { loss: 1, val_loss: 1 } : { loss: 1 }),
+    });
+    expect(cb.status).toBe('completed');
+    expect(seen.filter((o) => o.kind === 'epoch').map((o) => o.epoch)).toEqual([0]);
+    expect(recorder.epochs.map((r) => [r.epoch, r.step])).toEqual([
+      [0, 3],
+      [1, 4],
+    ]);
+    expect(recorder.outcome).toMatchObject({ status: 'completed', epochsRun: 2, steps: 4 });
+    expect(currentController(opt)).toBeUndefined();
   });
 });
 

@@ -107,6 +107,28 @@ describe('scheduledOptimizer', () => {
     b.release();
   });
 
+  it('minimize disposes the cost tensor (and the gradients) when the step throws, whatever returnCost is', () => {
+    const theta = tf.variable(tf.scalar(1), true, `wrap_leak_${n++}`);
+    const released = scheduledOptimizer(tf.train.sgd(0.1), { schedule: () => 0.1, runtime });
+    released.release();
+    const negative = scheduledOptimizer(tf.train.sgd(0.1), { schedule: () => -1, runtime });
+    const f = () => theta.square().asScalar() as tf.Scalar;
+    const cases: Array<[typeof released, string]> = [
+      [released, 'WRAPPER_RELEASED'],
+      [negative, 'INVALID_LEARNING_RATE'],
+    ];
+    for (const [opt, code] of cases) {
+      for (const returnCost of [false, true]) {
+        const before = tf.memory().numTensors;
+        expect(() => opt.minimize(f, returnCost, [theta])).toThrow(expect.objectContaining({ code }) as unknown as Error);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+    }
+    expect(theta.dataSync()[0]).toBe(1);
+    negative.release();
+    theta.dispose();
+  });
+
   it('validates arguments and the optimizer class', () => {
     expect(() => scheduledOptimizer(tf.train.sgd(0.1), { schedule: () => 0.1, totalSteps: 0, runtime })).toThrow(
       /scheduledOptimizer: `totalSteps` must be an integer >= 1\. Received: totalSteps=0\./,
