@@ -62,14 +62,28 @@ export interface ImportSummary {
   readonly byFormat: Record<string, number>;
 }
 
-async function readHead(path: string): Promise<Buffer> {
+/**
+ * Reads the first bytes of a file into `scratch` (one 64 KiB buffer reused for every file) and
+ * returns a copy of exactly the bytes read. Every head is kept until its file is imported, so a
+ * `subarray` of a fresh 64 KiB allocation would hold 64 KiB per file (6.4 GB for 100,000 files);
+ * `allocUnsafeSlow` keeps small heads out of Node's shared 8 KiB pool, which a tiny head would pin too.
+ */
+async function readHead(path: string, scratch: Buffer): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf as unknown as Uint8Array, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead);
+    const { bytesRead } = await fh.read(scratch as unknown as Uint8Array, 0, HEAD_BYTES, 0);
+    const head = Buffer.allocUnsafeSlow(bytesRead);
+    scratch.copy(head as unknown as Uint8Array, 0, 0, bytesRead);
+    return head;
   } finally {
     await fh.close();
+  }
+}
+
+/** Marks an error thrown by the store, so the per-file catch lets it through instead of blaming the file. */
+class StoreFailure extends Error {
+  constructor(readonly error: unknown) {
+    super('store failure', { cause: error });
   }
 }
 
@@ -118,8 +132,9 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
   const assigned: Array<{ path: string; head: Buffer; importer: Importer }> = [];
   const skipped: string[] = [];
   let totalBytes = 0;
+  const scratch = Buffer.allocUnsafeSlow(HEAD_BYTES);
   for (const path of files) {
-    const head = await readHead(path);
+    const head = await readHead(path, scratch);
     const importer = forced
       ? explicit.has(path) || safeSniff(forced, path, head)
         ? forced
@@ -165,12 +180,14 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
           runs.push({ id: result.id, duplicate: result.duplicate, file: run.provenance.file, importer: run.provenance.importer, sourceKey: run.provenance.sourceKey, epochs: n });
           if (!result.duplicate) epochs += n;
         } catch (err) {
-          if (!(err instanceof ValidationError)) throw err; // store down or misconfigured: stop, do not report every run
+          // Store down, locked or misconfigured: stop the import, do not report every file as unreadable.
+          if (!(err instanceof ValidationError)) throw new StoreFailure(err);
           reject({ kind: 'rejection', file: run.provenance.file, ...(run.provenance.line !== undefined ? { line: run.provenance.line } : {}), field: String(err.details.pointer ?? 'run'), expected: 'a run the store accepts', found: err.message, code: err.code });
         }
       }
     } catch (err) {
-      if (!(err instanceof MetatuneError) && !isFsError(err)) throw err;
+      if (err instanceof StoreFailure) throw err.error;
+      if (!(err instanceof MetatuneError) && !isReadError(err)) throw err;
       reject({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
     }
   }
@@ -196,6 +213,15 @@ function safeSniff(importer: Importer, path: string, head: Buffer): boolean {
   }
 }
 
-function isFsError(err: unknown): boolean {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && /^E[A-Z]+$/.test((err as NodeJS.ErrnoException).code!);
+/** File-system calls an importer makes to read its input (and its peers). */
+const READ_SYSCALLS = new Set(['open', 'read', 'close', 'fstat', 'stat', 'lstat', 'access', 'scandir', 'opendir', 'readdir', 'readlink', 'realpath']);
+
+/**
+ * An error of the importer reading its file (vanished, unreadable, a directory, EIO): that file is
+ * rejected and the import goes on. Network errors (ECONNREFUSED from `connect`, …) carry other
+ * syscalls and are not file problems.
+ */
+function isReadError(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException;
+  return err instanceof Error && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && typeof e.syscall === 'string' && READ_SYSCALLS.has(e.syscall);
 }

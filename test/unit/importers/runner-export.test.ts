@@ -8,7 +8,8 @@ import { Command } from 'commander';
 import { getStore } from '../../../src/traces/get-store.js';
 import { builtinImporters } from '../../../src/traces/builtin-importers.js';
 import { runImport } from '../../../src/traces/import-runner.js';
-import type { Importer } from '../../../src/traces/importer.js';
+import type { ImportEvent, ImportInput, Importer } from '../../../src/traces/importer.js';
+import { EnvironmentError } from '../../../src/core/errors.js';
 import type { TraceRecord } from '../../../src/traces/trace.js';
 import type { TraceStore } from '../../../src/traces/store.js';
 import { exportCsv, exportJsonl, exportOptunaJournal } from '../../../src/traces/exporters/index.js';
@@ -59,6 +60,76 @@ describe('runImport', () => {
       message: expect.stringMatching(/Valid choices: auto, jsonl, keras-csv, mlflow, optuna-journal, tfevents, tfjs-history/),
     });
     await expect(runImport({ paths: ['/no/such/dir/x.csv'], importers, dryRun: true })).rejects.toMatchObject({ code: 'IMPORT_PATH_NOT_FOUND' });
+  });
+
+  /** A fake importer of `*.fake` files: one run per file; records the heads it was given. */
+  function fakeImporter(heads: Buffer[], fail?: (path: string) => Error | undefined): Importer {
+    return {
+      id: 'fake',
+      description: 'test importer',
+      sniff: ({ path }: ImportInput) => path.endsWith('.fake'),
+      async *import({ path, head }: ImportInput): AsyncIterable<ImportEvent> {
+        heads.push(head);
+        const err = fail?.(path);
+        if (err) throw err;
+        yield {
+          kind: 'run',
+          run: { task: { id: 't' }, epochs: [], status: 'completed', provenance: { importer: 'fake', file: path, contentHash: path, sourceKey: 's' } },
+        } as ImportEvent;
+      },
+    } as Importer;
+  }
+
+  async function fakeFiles(n: number, content = '0123456789'): Promise<string> {
+    const sub = await mkdtemp(join(dir, 'fake-'));
+    for (let i = 0; i < n; i++) await writeFile(join(sub, `f${i}.fake`), content);
+    return sub;
+  }
+
+  it('stops at the first store failure and rethrows it, instead of rejecting every file as unreadable', async () => {
+    const sub = await fakeFiles(5);
+    const locked = new EnvironmentError('STORE_LOCKED', 'The store file x stayed locked by another process for 120000 ms.');
+    let calls = 0;
+    const store = {
+      importRun: async () => {
+        calls++;
+        throw locked;
+      },
+    } as unknown as TraceStore;
+    await expect(runImport({ paths: [sub], importers: [fakeImporter([])], store })).rejects.toBe(locked);
+    expect(calls).toBe(1);
+    // A network error of the store (Postgres down) is a store failure too, not an unreadable file.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
+    calls = 0;
+    const down = { importRun: async () => (calls++, Promise.reject(refused)) } as unknown as TraceStore;
+    await expect(runImport({ paths: [sub], importers: [fakeImporter([])], store: down })).rejects.toBe(refused);
+    expect(calls).toBe(1);
+  });
+
+  it("rejects a file the importer cannot read (fs error) and goes on; other importer errors with E* codes still throw", async () => {
+    const sub = await fakeFiles(3);
+    const eio = (p: string) => (p.endsWith('f1.fake') ? Object.assign(new Error(`EIO: i/o error, read`), { code: 'EIO', syscall: 'read', errno: -5 }) : undefined);
+    const store = await getStore('memory:');
+    const r = await runImport({ paths: [sub], importers: [fakeImporter([], eio)], store });
+    expect(r.imported).toBe(2);
+    expect(r.rejected).toEqual([expect.objectContaining({ file: join(sub, 'f1.fake'), code: 'READ_FAILED', expected: 'a readable fake file' })]);
+    const net = (p: string) => (p.endsWith('f1.fake') ? Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', syscall: 'connect' }) : undefined);
+    await expect(runImport({ paths: [sub], importers: [fakeImporter([], net)], dryRun: true })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await store.close();
+  });
+
+  it('keeps only the bytes read of each head, not a 64 KiB allocation per file', async () => {
+    const heads: Buffer[] = [];
+    const sub = await fakeFiles(3);
+    const big = join(sub, 'big.fake');
+    await writeFile(big, Buffer.alloc(100 * 1024, 0x61));
+    const r = await runImport({ paths: [sub], importers: [fakeImporter(heads)], dryRun: true });
+    expect(r.files).toBe(4);
+    const bySize = heads.map((h) => [h.length, h.buffer.byteLength]).sort((a, b) => a[0] - b[0]);
+    expect(bySize).toEqual([[10, 10], [10, 10], [10, 10], [64 * 1024, 64 * 1024]]);
+    expect(heads.filter((h) => h.length === 10).every((h) => h.toString() === '0123456789')).toBe(true);
+    // Distinct memory: the heads are copies, not views of one reused read buffer.
+    expect(new Set(heads.map((h) => h.buffer)).size).toBe(4);
   });
 });
 
