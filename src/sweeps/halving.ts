@@ -32,10 +32,8 @@ export interface HalvingArgs {
 export class SuccessiveHalving {
   readonly minResource: number;
   readonly reductionFactor: number;
-  /** Values recorded at each rung, in arrival order. */
-  readonly #rungs = new Map<number, number[]>();
-  /** Trials that have recorded at each rung (a resumed trial never reports a rung twice). */
-  readonly #reported = new Map<number, Set<string>>();
+  /** Value recorded at each rung, by trial, in arrival order (a trial records a rung at most once). */
+  readonly #rungs = new Map<number, Map<string, number>>();
 
   constructor(args: HalvingArgs = {}) {
     this.minResource = args.minResource ?? 1;
@@ -61,9 +59,17 @@ export class SuccessiveHalving {
     return out;
   }
 
-  /** Values recorded at rung `k` so far (a copy). */
+  /** Values recorded at rung `k` so far (a copy), in arrival order. */
   rungValues(k: number): number[] {
-    return [...(this.#rungs.get(k) ?? [])];
+    return [...(this.#rungs.get(k)?.values() ?? [])];
+  }
+
+  #record(k: number, trialId: string, value: number): Map<string, number> {
+    let values = this.#rungs.get(k);
+    if (!values) this.#rungs.set(k, (values = new Map()));
+    // A trial reporting a rung it already reported (a re-sent epoch) is not counted twice.
+    if (!values.has(trialId)) values.set(trialId, value);
+    return values;
   }
 
   /**
@@ -75,15 +81,8 @@ export class SuccessiveHalving {
     const k = this.rungAt(resource);
     if (k === undefined) return 'continue';
     if (Number.isNaN(value)) return 'prune';
-    const values = this.#rungs.get(k) ?? [];
-    const reported = this.#reported.get(k) ?? new Set<string>();
-    if (!reported.has(trialId)) {
-      values.push(value);
-      reported.add(trialId);
-      this.#rungs.set(k, values);
-      this.#reported.set(k, reported);
-    }
-    return isPromotable(value, values, this.reductionFactor) ? 'continue' : 'prune';
+    const values = this.#record(k, trialId, value);
+    return isPromotable(value, [...values.values()], this.reductionFactor) ? 'continue' : 'prune';
   }
 
   /**
@@ -95,14 +94,18 @@ export class SuccessiveHalving {
       if (resource > valLosses.length) break;
       const v = valLosses[resource - 1];
       if (v === undefined || Number.isNaN(v)) break;
-      const k = this.rungAt(resource)!;
-      const values = this.#rungs.get(k) ?? [];
-      const reported = this.#reported.get(k) ?? new Set<string>();
-      if (reported.has(trialId)) continue;
-      values.push(v);
-      reported.add(trialId);
-      this.#rungs.set(k, values);
-      this.#reported.set(k, reported);
+      this.#record(this.rungAt(resource)!, trialId, v);
     }
+  }
+
+  /**
+   * Drops every value a trial recorded: the sweep calls it when a trial attempt fails (a worker
+   * killed mid-trial, an exception). Such an attempt's stored trace has no epochs (a sweep writes
+   * them when the trial ends), so a resumed sweep could not restore these values; dropping them
+   * live keeps the two states the same, and lets a re-run attempt report the rungs afresh.
+   * Decisions already taken against the dropped values stand.
+   */
+  forget(trialId: string): void {
+    for (const values of this.#rungs.values()) values.delete(trialId);
   }
 }

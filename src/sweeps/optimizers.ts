@@ -57,3 +57,14 @@ export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
       return tf.train.rmsprop(lr, num('decay', 0.9), num('momentum', 0), hp.epsilon === undefined ? undefined : num('epsilon', 1e-7), hp.centered === 1 || hp.centered === 'true');
   }
 }
+
+/**
+ * Disposes an optimizer and all its tensors. tfjs 4.22's `MomentumOptimizer.dispose()` overrides
+ * `SGDOptimizer.dispose()` without calling it, so the `-learningRate` scalar `c` that Momentum
+ * inherits from SGD stays alive: one tensor per trial. We dispose it when the optimizer did not.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const c = (optimizer as unknown as { c?: unknown }).c;
+  if (c instanceof tf.Tensor && !c.isDisposed) c.dispose();
+}

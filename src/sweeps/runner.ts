@@ -9,7 +9,12 @@
  *   than "interrupted") is done and skipped;
  * - an attempt still `running` was left by a killed sweep: it is finished as `failed` with reason
  *   "interrupted" (its epochs are kept), and the trial runs again as attempt `t<i>.a2` (`.a3`, …);
+ * - an attempt whose worker process died mid-trial (the OOM killer, a crash) was stored by the live
+ *   sweep as `failed` with reason "interrupted: worker process exited (…)": it is re-run the same way;
  * so a trial index ends with exactly one finished attempt, and the store keeps the history.
+ * Successive halving counts rung values of trials that did not fail only: a failed attempt's values
+ * are dropped live (`SuccessiveHalving.forget`) and not restored on resume, so a resumed sweep
+ * starts from the same rung state the live one had.
  * The sweep id defaults to a hash of task, space, strategy, seed, budget and overrides, so the
  * same command resumes the same sweep. One sweep id must be run by one process at a time.
  */
@@ -163,8 +168,12 @@ function attemptId(index: number, attempt: number): string {
   return attempt <= 1 ? `t${index}` : `t${index}.a${attempt}`;
 }
 
+/** Reason of an attempt that did not get to finish; `interrupted: <detail>` is re-run the same way. */
+const INTERRUPTED = 'interrupted';
+
 function isInterrupted(r: TraceRecord): boolean {
-  return r.status === 'failed' && r.outcome?.reason === 'interrupted';
+  const reason = r.outcome?.reason;
+  return r.status === 'failed' && (reason === INTERRUPTED || reason?.startsWith(`${INTERRUPTED}: `) === true);
 }
 
 function scheduleName(spec: unknown): string | undefined {
@@ -289,11 +298,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
       const done = attempts.find((r) => r.status !== 'running' && !isInterrupted(r));
       if (done) {
         finished.set(index, summarize(index, done.id.slice(sweepId.length + 1), done, true));
-        halving?.restore(`t${index}`, done.epochs.map((e) => e.val_loss), config.epochs);
+        // A failed trial's values were dropped live (see forget below): not restored either.
+        if (done.status !== 'failed') halving?.restore(`t${index}`, done.epochs.map((e) => e.val_loss), config.epochs);
         continue;
       }
       for (const r of attempts.filter((a) => a.status === 'running')) {
-        await store.finishRun(r.id, 'failed', { epochsRun: r.epochs.length, reason: 'interrupted' });
+        await store.finishRun(r.id, 'failed', { epochsRun: r.epochs.length, reason: INTERRUPTED });
         interrupted++;
       }
       const lastAttempt = Math.max(0, ...attempts.map((r) => parseTrialId(r.id.slice(sweepId.length + 1))?.attempt ?? 1));
@@ -306,6 +316,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
     // Halving decisions are keyed by trial index, so a re-run attempt never reports a rung twice.
     const decide = (trialId: string, epoch: number, logs: Readonly<Record<string, number>>): 'continue' | 'prune' =>
       halving ? halving.report(`t${parseTrialId(trialId)?.index ?? trialId}`, epoch + 1, logs.val_loss ?? Number.NaN) : 'continue';
+    // A failed attempt's trace has no epochs (a trial writes them when it ends), so a resumed sweep
+    // cannot restore its rung values: drop them now too, and both states agree. Decisions already
+    // taken against them stand; the re-run attempt (same key) reports its rungs afresh.
+    const forget = (job: Job) => halving?.forget(`t${job.index}`);
 
     const onFinished = async (job: Job, result: TrialResult | undefined, error: SerializedError | undefined) => {
       const run = error ? await recordFailure(store, sweepId, job.config, describeError(error)) : await store.getRun(result!.runId);
@@ -330,11 +344,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
           });
         } catch (err) {
           error = serializeError(err);
+          forget(job);
         }
         await onFinished(job, result, error);
       }
     } else {
-      backend = await runInWorkers({ jobs, workers, options, sweepId, decide, onFinished });
+      backend = await runInWorkers({ jobs, workers, options, sweepId, decide, forget, onFinished });
     }
 
     const trials = [...finished.values()].sort((a, b) => a.index - b.index);
@@ -376,8 +391,13 @@ interface PoolArgs {
   readonly options: SweepOptions;
   readonly sweepId: string;
   readonly decide: (trialId: string, epoch: number, logs: Readonly<Record<string, number>>) => 'continue' | 'prune';
+  /** Called at once when a trial fails (before its result is recorded). */
+  readonly forget: (job: Job) => void;
   readonly onFinished: (job: Job, result: TrialResult | undefined, error: SerializedError | undefined) => Promise<void>;
 }
+
+/** Replacements for workers that exit idle while trials wait, before the sweep gives up. */
+const MAX_IDLE_RESTARTS = 3;
 
 /** Runs the jobs in K forked workers; resolves with the backend they use once all are done. */
 function runInWorkers(args: PoolArgs): Promise<string | undefined> {
@@ -400,6 +420,8 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
     const children = new Set<ChildProcess>();
     let running = 0;
     let failed = false;
+    // Replacements started for workers that exited idle (ready, no trial) while trials waited.
+    let idleRestarts = 0;
     // Result handling is async (store reads); serialise it so events and counts stay in order.
     let chain: Promise<void> = Promise.resolve();
     const fail = (err: unknown) => {
@@ -417,6 +439,7 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
       const child = fork(modulePath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], serialization: 'advanced' });
       children.add(child);
       let current: Job | undefined;
+      let ready = false;
       const post = (m: ParentMessage) => {
         if (child.connected) child.send(m);
       };
@@ -431,6 +454,7 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
         post({ type: 'trial', config: current.config, askEachEpoch: options.strategy === 'halving' });
       };
       const finish = (job: Job, result: TrialResult | undefined, error: SerializedError | undefined) => {
+        if (error) args.forget(job);
         chain = chain.then(() => args.onFinished(job, result, error)).then(() => {
           running--;
           maybeDone();
@@ -441,6 +465,7 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
         const msg = raw as WorkerMessage;
         switch (msg.type) {
           case 'ready':
+            ready = true;
             backend ??= msg.backend;
             next();
             break;
@@ -463,13 +488,49 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
       child.on('exit', (code, signal) => {
         children.delete(child);
         if (failed) return;
+        const how = signal ?? `code ${code}`;
         if (current) {
-          // The worker died mid-trial: the trial is recorded as failed and a fresh worker takes the queue.
+          // The worker died mid-trial (the OOM killer, a crash in native code). The attempt is stored
+          // as "interrupted: …", which a resumed sweep re-runs like the attempts a killed sweep left
+          // `running`: the death says nothing about the candidate (a worker killed for memory fails
+          // whatever trial it holds), so it must not count as the trial's final result. This start
+          // does not retry it (the same pressure would likely kill it again); a fresh worker takes the queue.
           const job = current;
           current = undefined;
-          finish(job, undefined, { name: 'Error', message: `worker process exited (${signal ?? `code ${code}`}) during the trial` });
+          finish(job, undefined, { name: 'Error', message: `${INTERRUPTED}: worker process exited (${how}) during the trial` });
           if (queue.length > 0) start();
+          return;
         }
+        if (!ready) {
+          // It died on import or during init without a `fatal` message (a missing or stale build, a
+          // syntax error, a crash): nothing would ever take the queue, so fail now instead of hanging.
+          // A replacement would die the same way.
+          fail(
+            new EnvironmentError(
+              'WORKER_FAILED',
+              `A sweep worker (${modulePath}) exited (${how}) before it was ready${queue.length > 0 ? `, with ${queue.length} trial(s) still to run` : ''}. Fix: rebuild metatune with \`npm run build\` (workers run the compiled code), check the worker's output above, or run with --workers 0 to train in this process.`,
+              { workerModule: modulePath, ...(code !== null && { exitCode: code }), ...(signal && { signal }) },
+            ),
+          );
+          return;
+        }
+        // A ready worker with no trial exits when told to (the queue is empty). If one dies otherwise
+        // and none is left to take the waiting trials, start another, a few times at most.
+        if (children.size === 0 && queue.length > 0) {
+          if (idleRestarts >= MAX_IDLE_RESTARTS) {
+            fail(
+              new EnvironmentError(
+                'WORKER_FAILED',
+                `Sweep workers (${modulePath}) keep exiting (${how}) between trials, with ${queue.length} trial(s) still to run; gave up after ${MAX_IDLE_RESTARTS} restarts. Fix: check the worker's output above, rebuild with \`npm run build\`, or run with --workers 0.`,
+                { workerModule: modulePath, ...(code !== null && { exitCode: code }), ...(signal && { signal }) },
+              ),
+            );
+            return;
+          }
+          idleRestarts++;
+          start();
+        }
+        maybeDone();
       });
       child.on('error', fail);
       post({ type: 'init', storeUrl: options.storeUrl, sweepId: args.sweepId, ...(options.backend && { backend: options.backend }) });

@@ -10,7 +10,7 @@ import type { LoadedTask, TaskSplit } from '../tasks/task.js';
 import { StoreRecorder } from '../traces/store-recorder.js';
 import type { TraceStore } from '../traces/store.js';
 import type { RunStatus, TraceOutcome } from '../traces/trace.js';
-import { makeOptimizer, type OptimizerConfig } from './optimizers.js';
+import { disposeOptimizer, makeOptimizer, type OptimizerConfig } from './optimizers.js';
 import { withSeededMathRandom } from './seeded-math-random.js';
 import { substituteLearningRate, substitutePlaceholders } from './placeholders.js';
 
@@ -100,10 +100,6 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
   // "$learningRate" first (the optimizer's rate), then the run-length placeholders.
   const schedule = substitutePlaceholders(substituteLearningRate(config.schedule, config.optimizer.learningRate), { totalSteps: epochs * stepsPerEpoch, stepsPerEpoch });
 
-  const model = entry.build(input, output, { seed: config.seed });
-  compileFor(model, output, makeOptimizer(config.optimizer));
-  const [xTrain, yTrain] = tensorsOf(task, task.train, flatten);
-  const [xVal, yVal] = tensorsOf(task, task.validation, flatten);
   const runId = `${deps.runIdPrefix ?? `${deps.sweepId}:`}${config.trialId}`;
   const { name: _name, learningRate: _lr, ...hyperparameters } = config.optimizer;
   const recorder = new StoreRecorder({
@@ -118,19 +114,35 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
   });
   const valLosses: number[] = [];
   const decide = deps.decide;
-  const pruner = new tf.CustomCallback({
-    onEpochEnd: async (epoch, logs) => {
-      if (logs?.val_loss !== undefined) valLosses.push(logs.val_loss);
-      if (decide && epoch < epochs - 1 && (await decide(epoch, (logs ?? {}) as Record<string, number>)) === 'prune') {
-        recorder.overrideStatus('pruned', `pruned after epoch ${epoch} by the sweep's successive-halving rule`);
-        model.stopTraining = true;
-      }
-    },
-  });
+  // Everything that holds tensors is created inside the try, so a trial that fails at any point
+  // (a bad optimizer parameter, a schedule that does not resolve, a store write) leaves none behind:
+  // a worker runs hundreds of trials in one process.
+  let model: tf.LayersModel | undefined;
+  let optimizer: tf.Optimizer | undefined;
+  const data: tf.Tensor[] = [];
   const started = performance.now();
   try {
+    // The optimizer is passed to compile as an instance, so tfjs does not own it and
+    // model.dispose() leaves its slot variables (Adam's moments, momentum accumulators): we dispose it.
+    optimizer = makeOptimizer(config.optimizer);
+    const m = entry.build(input, output, { seed: config.seed });
+    model = m;
+    compileFor(m, output, optimizer);
+    const [xTrain, yTrain] = tensorsOf(task, task.train, flatten);
+    data.push(xTrain, yTrain);
+    const [xVal, yVal] = tensorsOf(task, task.validation, flatten);
+    data.push(xVal, yVal);
+    const pruner = new tf.CustomCallback({
+      onEpochEnd: async (epoch, logs) => {
+        if (logs?.val_loss !== undefined) valLosses.push(logs.val_loss);
+        if (decide && epoch < epochs - 1 && (await decide(epoch, (logs ?? {}) as Record<string, number>)) === 'prune') {
+          recorder.overrideStatus('pruned', `pruned after epoch ${epoch} by the sweep's successive-halving rule`);
+          m.stopTraining = true;
+        }
+      },
+    });
     // Reproducible: the same run id shuffles batches and draws dropout masks the same way.
-    await withSeededMathRandom(runId, () => model.fit(xTrain, yTrain, {
+    await withSeededMathRandom(runId, () => m.fit(xTrain, yTrain, {
       epochs,
       batchSize,
       validationData: [xVal, yVal],
@@ -140,8 +152,9 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
       callbacks: [lrScheduler({ schedule: schedule as never, recorder, runtime }), pruner],
     }));
   } finally {
-    tf.dispose([xTrain, yTrain, xVal, yVal]);
-    model.dispose();
+    tf.dispose(data);
+    model?.dispose();
+    if (optimizer) disposeOptimizer(optimizer);
   }
   const run = await deps.store.getRun(runId);
   return {

@@ -75,7 +75,14 @@ export class StoreRecorder implements RunRecorder {
     if (this.#pending.length === 0) return;
     const epochs = this.#pending;
     this.#pending = [];
-    await this.args.store.appendEpochs(this.#requireRun('epoch').id, epochs);
+    try {
+      await this.args.store.appendEpochs(this.#requireRun('epoch').id, epochs);
+    } catch (err) {
+      // Keep them for the next flush (epochs that arrived meanwhile stay after them): appendEpochs
+      // is idempotent per epoch number, so a write that partly landed is safe to repeat.
+      this.#pending = [...epochs, ...this.#pending];
+      throw err;
+    }
   }
 
   /**

@@ -72,6 +72,23 @@ describe('model.fit → StoreRecorder → trace store', () => {
     m.dispose();
   });
 
+  it('keeps buffered epochs when a store write fails, and writes them with the next flush', async () => {
+    const spy = jest.spyOn(store, 'appendEpochs').mockRejectedValueOnce(new Error('disk full'));
+    const recorder = new StoreRecorder({ store, task: { id: 'iris' }, epochsPerWrite: 2 });
+    await recorder.start({ optimizer: { className: 'SGD', initialLearningRate: 0.1 }, backend: 'wasm', tfjsVersion: tf.version.tfjs, startedAt: new Date().toISOString() });
+    const epoch = (i: number) => ({ epoch: i, step: (i + 1) * 4, lr: 0.1, loss: 1 / (i + 1), val_loss: 1 / (i + 1), metrics: {}, wallTimeMs: 1 });
+    await recorder.epoch(epoch(0));
+    await expect(recorder.epoch(epoch(1))).rejects.toThrow('disk full');
+    // The failed write's epochs are still buffered: the next write carries them with the new one.
+    await recorder.epoch(epoch(2));
+    await recorder.finish({ status: 'completed', epochsRun: 3, steps: 12, wallTimeMs: 3 });
+    expect(spy.mock.calls.map(([, epochs]) => epochs.map((e) => e.epoch))).toEqual([[0, 1], [0, 1, 2]]);
+    spy.mockRestore();
+    const run = await store.getRun(recorder.runId!);
+    expect(run.epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(run.status).toBe('completed');
+  });
+
   it('marks a diverging run diverged, with the reason', async () => {
     const { x, y, labels } = irisTensors();
     // Squared error on a linear output has no clipping: a huge learning rate overflows float32 to Infinity/NaN.

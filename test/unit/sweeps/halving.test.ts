@@ -66,6 +66,22 @@ describe('SuccessiveHalving: rungs at r·η^k epochs, decisions in arrival order
     expect(sh.report('t2', 1, 1.1)).toBe('prune'); // n=3, not the best (1.0 is)
   });
 
+  it('forget drops a failed trial from every rung, so later trials compete as after a resume', () => {
+    const live = new SuccessiveHalving();
+    expect(live.report('t0', 1, 1.0)).toBe('continue');
+    expect(live.report('t0', 3, 0.8)).toBe('continue');
+    live.forget('t0'); // its worker was killed: the stored attempt has no epochs to restore
+    expect([live.rungValues(0), live.rungValues(1)]).toEqual([[], []]);
+    // Without t0's 1.0 at rung 0, t1's 2.0 is the best so far and goes on.
+    expect(live.report('t1', 1, 2.0)).toBe('continue');
+    // The re-run attempt reports under the same key: counted once, as in a resumed sweep.
+    expect(live.report('t0', 1, 1.5)).toBe('continue');
+    const resumed = new SuccessiveHalving();
+    resumed.restore('t1', [2.0, 1.9], 5);
+    resumed.report('t0', 1, 1.5);
+    expect(live.rungValues(0)).toEqual(resumed.rungValues(0));
+  });
+
   it('rejects a bad reduction factor or min resource', () => {
     expect(() => new SuccessiveHalving({ reductionFactor: 1 })).toThrow(/reductionFactor must be an integer >= 2/);
     expect(() => new SuccessiveHalving({ minResource: 0 })).toThrow(/minResource must be an integer >= 1/);

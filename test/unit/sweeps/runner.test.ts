@@ -1,4 +1,8 @@
 import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { resolveBackend } from '../../../src/tfjs/backend.js';
 import { getStore } from '../../../src/traces/get-store.js';
 import type { TraceStore } from '../../../src/traces/store.js';
@@ -128,6 +132,99 @@ describe('runSweep in-process', () => {
     expect(defaultSweepId({ ...o, budget: 6 })).not.toBe(defaultSweepId(o));
     expect(defaultSweepId({ ...o, seed: 1 })).not.toBe(defaultSweepId(o));
   });
+});
+
+describe('runSweep with worker processes that die', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'metatune-workers-'));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** Writes a worker module into the test's folder and returns its path. */
+  async function workerFile(name: string, source: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, source);
+    return path;
+  }
+
+  /**
+   * A stand-in worker that speaks the runner's protocol without training: every trial reports the
+   * val_loss given for it at epoch 0 (rung 0 of a halving sweep), logs the decision it gets, then
+   * fails with an error — except trial `crashId`, whose process SIGKILLs itself after the decision
+   * (a worker killed mid-trial once the parent has counted its rung value).
+   */
+  const fakeWorker = (log: string, values: Record<string, number>, crashId: string) => `
+import { appendFileSync } from 'node:fs';
+const values = ${JSON.stringify(values)};
+process.on('message', (m) => {
+  if (m.type === 'init') process.send({ type: 'ready', backend: 'fake' });
+  if (m.type === 'trial') process.send({ type: 'decide', trialId: m.config.trialId, epoch: 0, logs: { val_loss: values[m.config.trialId] } });
+  if (m.type === 'decision') {
+    appendFileSync(${JSON.stringify(log)}, m.trialId + ' ' + m.decision + '\\n');
+    if (m.trialId === ${JSON.stringify(crashId)}) process.kill(process.pid, 'SIGKILL');
+    else process.send({ type: 'error', trialId: m.trialId, error: { name: 'Error', message: 'fake trial' } });
+  }
+  if (m.type === 'exit') process.exit(0);
+});
+`;
+
+  const base = (storeUrl: string) => ({ task: 'iris', space: { ...SPACE, epochs: 3 }, strategy: 'random' as const, budget: 2, workers: 2, storeUrl, seed: 1, sweepId: 'dead' });
+
+  it.each([
+    ['exits with code 1 on start', 'process.exit(1);\n', /exited \(code 1\) before it was ready, with \d+ trial\(s\) still to run/],
+    ['throws on import', "throw new Error('cannot import');\n", /exited \(code 1\) before it was ready/],
+    ['exits 0 without saying ready', '', /exited \(code 0\) before it was ready/],
+  ])('a worker that %s fails the sweep with WORKER_FAILED (and the fix) instead of hanging', async (_label, source, message) => {
+    const workerModule = await workerFile('worker.mjs', source);
+    const started = Date.now();
+    await expect(runSweep({ ...base(`file:${join(dir, 'store.json')}`), workerModule })).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+      message: expect.stringMatching(message),
+    });
+    await expect(runSweep({ ...base(`file:${join(dir, 'store.json')}`), workerModule })).rejects.toThrow(/Fix: rebuild metatune with `npm run build`/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 20_000);
+
+  it('a replacement worker that dies at start-up fails the sweep too', async () => {
+    const log = join(dir, 'decisions.log');
+    const marker = join(dir, 'started-once');
+    // The first process works until it is killed mid-trial; every later one exits at once.
+    const workerModule = await workerFile(
+      'worker.mjs',
+      `import { existsSync, writeFileSync } from 'node:fs';
+if (existsSync(${JSON.stringify(marker)})) process.exit(3);
+writeFileSync(${JSON.stringify(marker)}, '');
+${fakeWorker(log, { t0: 1, t1: 2 }, 't0')}`,
+    );
+    await expect(runSweep({ ...base(`file:${join(dir, 'store.json')}`), strategy: 'halving', workers: 1, workerModule })).rejects.toMatchObject({
+      code: 'WORKER_FAILED',
+      message: expect.stringMatching(/exited \(code 3\) before it was ready, with 1 trial\(s\) still to run/),
+    });
+  }, 20_000);
+
+  it('a worker killed mid-trial: stored as interrupted, its rung value dropped, and re-run by the next start', async () => {
+    const log = join(dir, 'decisions.log');
+    const storeUrl = `file:${join(dir, 'store.json')}`;
+    const workerModule = await workerFile('worker.mjs', fakeWorker(log, { t0: 1, 't0.a2': 1, t1: 2 }, 't0'));
+    const options = { ...base(storeUrl), strategy: 'halving' as const, workers: 1, workerModule };
+    const first = await runSweep(options);
+    expect(first.trials.map((t) => [t.trialId, t.status])).toEqual([['t0', 'failed'], ['t1', 'failed']]);
+    const store = await getStore(storeUrl);
+    try {
+      const crashed = await store.getRun('dead:t0');
+      expect([crashed.status, crashed.outcome?.reason]).toEqual(['failed', 'interrupted: worker process exited (SIGKILL) during the trial']);
+    } finally {
+      await store.close();
+    }
+    // t0 reported 1.0 at rung 0 and was killed: its value no longer counts, so t1's 2.0 is the best
+    // so far and goes on (with it counted, 2.0 > 1.0 would have pruned t1).
+    expect(readFileSync(log, 'utf8')).toBe('t0 continue\nt1 continue\n');
+    // The next start re-runs the interrupted trial (and only it) as t0.a2.
+    const second = await runSweep(options);
+    expect([second.resumed, second.trials.map((t) => [t.trialId, t.previous])]).toEqual([1, [['t0.a2', false], ['t1', true]]]);
+    expect(readFileSync(log, 'utf8')).toBe('t0 continue\nt1 continue\nt0.a2 continue\n');
+  }, 30_000);
 });
 
 describe('metatune sweep (CLI)', () => {

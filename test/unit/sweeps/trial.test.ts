@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { resolveBackend } from '../../../src/tfjs/backend.js';
 import { getStore } from '../../../src/traces/get-store.js';
 import type { TraceStore } from '../../../src/traces/store.js';
@@ -70,6 +71,30 @@ describe('runTrial: one candidate trained on a real task and stored as a trace',
     expect(Math.random).toBe(realRandom);
     const c = await runTrial({ ...config, trialId: 'rep2' }, { store: await getStore('memory:'), sweepId: 'r' });
     expect(c.valLosses).not.toEqual(a.valLosses);
+  });
+
+  it.each([
+    ['adam (two moment slots per weight)', { name: 'adam', learningRate: 0.01 }],
+    ['momentum (one slot per weight)', { name: 'momentum', learningRate: 0.01, momentum: 0.9 }],
+  ] as const)('leaves no tensors behind: %s — model, data and optimizer slots are all disposed', async (_label, optimizer) => {
+    const config = { ...base, trialId: 'leak', optimizer: { ...optimizer }, epochs: 2 };
+    const taskCache = new Map();
+    // The first trial warms the task cache and tfjs' own caches.
+    await runTrial(config, { store: await getStore('memory:'), sweepId: 'warm', taskCache });
+    const before = tf.memory().numTensors;
+    await runTrial(config, { store: await getStore('memory:'), sweepId: 'leak', taskCache });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('leaves no tensors behind when the trial fails before training', async () => {
+    const taskCache = new Map();
+    await runTrial({ ...base, trialId: 'w', epochs: 1 }, { store: await getStore('memory:'), sweepId: 'warm', taskCache });
+    const before = tf.memory().numTensors;
+    // A schedule that does not resolve fails inside fit, after the model, optimizer and data exist.
+    await expect(
+      runTrial({ ...base, trialId: 'bad', schedule: { family: 'no_such_family', params: {} } }, { store: await getStore('memory:'), sweepId: 'bad', taskCache }),
+    ).rejects.toBeDefined();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('rejects an unknown model before training, naming the choices', async () => {
