@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from '@jest/globals';
-import { MetatuneError, TrainingError, ValidationError } from '../../../src/core/errors.js';
+import { TrainingError, ValidationError } from '../../../src/core/errors.js';
 import type { StatefulSchedule, StepObservation } from '../../../src/schedules/schedule.js';
 import { hypergradient, hypergradientFamily, type HypergradientState } from '../../../plugins/schedules-adaptive/hypergradient.js';
 import { flattenGradients } from '../../../plugins/schedules-adaptive/flatten-gradients.js';
+import { expectError } from '../../helpers/expect-error.js';
 
 // f(θ) = ½ θᵀAθ, A symmetric positive definite (eigenvalues ≈ 2.2, 0.86, 0.45); ∇f = Aθ.
 const A = [
@@ -21,18 +22,6 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 const quadLoss = (x: number[]): number => 0.5 * dot(x, matVec(x));
 
 const gradObs = (step: number, g: ArrayLike<number>): StepObservation => ({ kind: 'gradients', step, epoch: 0, gradients: Float32Array.from(g) });
-
-function expectError(fn: () => unknown, cls: typeof MetatuneError, code: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  expect((caught as MetatuneError).code).toBe(code);
-  expect((caught as Error).message).toMatch(message);
-}
 
 /**
  * SGD-HD as written in Baydin et al. 2018 (Algorithm "SGD-HD"), in plain float64 JS:

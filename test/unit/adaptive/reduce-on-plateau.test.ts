@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { MetatuneError, TrainingError, ValidationError } from '../../../src/core/errors.js';
+import { TrainingError, ValidationError } from '../../../src/core/errors.js';
 import type { Schedule, ScheduleResolver, StatefulSchedule } from '../../../src/schedules/schedule.js';
 import {
   inferPlateauDirection,
@@ -9,6 +9,7 @@ import {
   type ReduceOnPlateauArgs,
   type ReduceOnPlateauState,
 } from '../../../plugins/schedules-adaptive/reduce-on-plateau.js';
+import { expectError } from '../../helpers/expect-error.js';
 
 /** Feeds one metric per epoch (steps of `stepsPerEpoch`) and returns the LR after each epoch. */
 function run(s: StatefulSchedule<ReduceOnPlateauState>, metrics: number[], monitor = 'val_loss', stepsPerEpoch = 1): number[] {
@@ -33,18 +34,6 @@ function expectClose(actual: number[], expected: number[], atol = 1e-12, rtol = 
 }
 
 const rep = (v: number, n: number): number[] => Array.from({ length: n }, () => v);
-
-function expectError(fn: () => unknown, cls: typeof MetatuneError, code: string, message: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(cls);
-  expect((caught as MetatuneError).code).toBe(code);
-  expect((caught as Error).message).toMatch(message);
-}
 
 interface TorchVector {
   id: string;
