@@ -46,7 +46,8 @@ export { featurizeTask } from './tasks/featurize.js';
 // Meta-learning contracts ([4/5]): candidates, learners, policies.
 export type { Candidate } from './meta/candidate.js';
 export type { Learner, LearnerFitOptions, TrainingExample } from './meta/learner.js';
-export type { Policy, PolicyArtifact, Decision } from './meta/policy.js';
+export type { Policy, PolicyArtifact, PolicyProvenance, Decision, RankedCandidate, SuggestOptions, TaskDescription } from './meta/policy.js';
+export { POLICY_FORMAT_VERSION } from './meta/policy.js';
 
 // The bundled trace corpus ([3/5]): streaming reader and manifest.
 export { readCorpus, corpusManifest } from './corpus/read.js';
