@@ -9,7 +9,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { BASIC_ZOO, compileFor } from '../plugins/zoo-basic/index.js';
+import { BASIC_ZOO } from '../plugins/zoo-basic/index.js';
+import { compileFor } from '../src/models/compile.js';
 import type { ModelZooEntry } from '../src/models/model-zoo.js';
 import { resolveBackend, type BackendName } from '../src/tfjs/backend.js';
 import { loadDigits, type DigitsArrays } from './lib/digits.js';

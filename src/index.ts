@@ -55,5 +55,17 @@ export { corpusGrid, type CorpusCandidate } from './corpus/grid.js';
 
 // Sweeps ([3/5]): one trial, or a whole sweep (random / grid / successive halving) in worker processes.
 export { runTrial, type TrialConfig, type TrialResult } from './sweeps/trial.js';
-export { makeOptimizer, type OptimizerConfig } from './sweeps/optimizers.js';
+export { makeOptimizer, disposeOptimizer, OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './train/optimizers.js';
+// One "train this candidate on this task split" for sweeps, the demo and fit.
+export {
+  trainCandidate,
+  splitTensors,
+  type CandidateToTrain,
+  type TrainCandidateArgs,
+  type TrainedCandidate,
+  type TrainRuntime,
+  type EpochControl,
+  type ModelSource,
+} from './train/train-candidate.js';
+export { substitutePlaceholders, substituteLearningRate, type RunLength } from './schedules/placeholders.js';
 export { runSweep, SWEEP_STRATEGIES, type SweepOptions, type SweepSummary, type SweepStrategy } from './sweeps/runner.js';

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelInputSpec, ModelOutputSpec, ModelZooEntry } from '../../src/models/model-zoo.js';
-import { checkOutput, isShape, layerSeed, requireAccepted, requireSeed } from './specs.js';
+import { checkOutput } from '../../src/models/compile.js';
+import { isShape, layerSeed, requireAccepted, requireSeed } from './specs.js';
 import { outputLayer } from './mlp.js';
 
 const WHERE = 'model "cnn-small"';

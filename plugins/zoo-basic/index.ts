@@ -10,5 +10,4 @@ export default new ContainerModule((options) => {
 export * from './entries.js';
 export { cnnSmallEntry } from './cnn-small.js';
 export { mlpEntry, outputLayer, type MlpEntryArgs } from './mlp.js';
-export { compileFor, type CompileForArgs } from './compile.js';
 export { layerSeed } from './specs.js';

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelInputSpec, ModelOutputSpec, ModelZooEntry } from '../../src/models/model-zoo.js';
 import { requireInRange, requireInteger } from '../../src/core/validation.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { checkOutput, isShape, layerSeed, requireAccepted, requireSeed } from './specs.js';
+import { checkOutput } from '../../src/models/compile.js';
+import { isShape, layerSeed, requireAccepted, requireSeed } from './specs.js';
 
 export interface MlpEntryArgs {
   /** Entry id (kebab-case, unique in the zoo). */

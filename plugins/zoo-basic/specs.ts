@@ -23,11 +23,6 @@ export function requireAccepted(entry: Pick<ModelZooEntry, 'id' | 'accepts'>, in
   }
 }
 
-export function checkOutput(output: ModelOutputSpec, where: string): void {
-  requireOneOf('output.kind', output?.kind, ['classification', 'regression'], where);
-  requireInteger('output.units', output.units, output.kind === 'classification' ? 2 : 1, where);
-}
-
 /**
  * Seed of the i-th initialised layer, derived from the model seed by an integer hash, so layers of
  * one model differ from each other and models with neighbouring seeds do not share layers.

@@ -109,7 +109,7 @@ export function buildProgram(io: CliIO): Command {
   registerValidateCommand(program, ctx);
   registerFamiliesCommand(program, ctx);
   registerPluginsCommand(program, ctx);
-  registerDemoCommand(program, io);
+  registerDemoCommand(program, ctx);
   // Importers and store schemes come from the container, so third-party plugins can add formats and stores.
   const traceDeps = {
     io,

@@ -8,7 +8,7 @@
  * Changing anything here (a candidate, a number, the task list, epochs, batch size, seed) changes
  * the corpus: bump GENERATOR_VERSION so a stale chunk is rebuilt instead of silently kept.
  */
-import type { OptimizerConfig } from '../sweeps/optimizers.js';
+import type { OptimizerConfig } from '../train/optimizer-config.js';
 import type { Candidate } from '../meta/candidate.js';
 
 /** Version of the grid + task list + training budget. Chunks built by another version are rebuilt. */

@@ -4,9 +4,9 @@
  * ([4/5]) learn which candidate wins where.
  *
  * Invariants: `id` is stable across corpus versions for the same (model, optimizer, schedule);
- * the schedule may use the run-length placeholders of src/sweeps/placeholders.ts.
+ * the schedule may use the run-length placeholders of src/schedules/placeholders.ts.
  */
-import type { OptimizerConfig } from '../sweeps/optimizers.js';
+import type { OptimizerConfig } from '../train/optimizer-config.js';
 
 export interface Candidate {
   readonly id: string;

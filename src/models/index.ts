@@ -15,8 +15,7 @@ export {
   mlpBatchNormEntry,
   cnnSmallEntry,
   mlpEntry,
-  compileFor,
   type MlpEntryArgs,
-  type CompileForArgs,
 } from '../../plugins/zoo-basic/index.js';
+export { compileFor, checkOutput, type CompileForArgs } from './compile.js';
 export { describeModel, type ModelDescription } from '../../plugins/featurizer-model/describe-model.js';

@@ -13,8 +13,8 @@ import { ValidationError } from '../core/errors.js';
 import { readJsonFile, validateDocument } from '../core/json-validation.js';
 import type { ScheduleRegistry } from '../schedules/registry.js';
 import { deriveSeed, seededRandom } from '../tasks/random.js';
-import { makeOptimizer, type OptimizerConfig } from './optimizers.js';
-import { substituteLearningRate, substitutePlaceholders } from './placeholders.js';
+import { makeOptimizer, type OptimizerConfig } from '../train/optimizers.js';
+import { substituteLearningRate, substitutePlaceholders } from '../schedules/placeholders.js';
 
 /** A value as written in a space file: a literal or a distribution (see the module comment). */
 export type SpaceValue = unknown;

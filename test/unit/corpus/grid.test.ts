@@ -1,7 +1,7 @@
 import { defaultRuntime } from '../../../src/core/container.js';
 import { isStatefulSchedule, type Schedule, type StatefulSchedule } from '../../../src/schedules/schedule.js';
-import { substitutePlaceholders } from '../../../src/sweeps/placeholders.js';
-import { makeOptimizer } from '../../../src/sweeps/optimizers.js';
+import { substitutePlaceholders } from '../../../src/schedules/placeholders.js';
+import { makeOptimizer } from '../../../src/train/optimizers.js';
 import { listSuiteTasks } from '../../../src/tasks/suite.js';
 import {
   CORPUS_MODELS,

@@ -3,8 +3,8 @@ import { resolveBackend } from '../../../src/tfjs/backend.js';
 import { getStore } from '../../../src/traces/get-store.js';
 import type { TraceStore } from '../../../src/traces/store.js';
 import { runTrial, type TrialConfig } from '../../../src/sweeps/trial.js';
-import { substitutePlaceholders } from '../../../src/sweeps/placeholders.js';
-import { makeOptimizer } from '../../../src/sweeps/optimizers.js';
+import { substitutePlaceholders } from '../../../src/schedules/placeholders.js';
+import { makeOptimizer } from '../../../src/train/optimizers.js';
 import type { MetatuneError } from '../../../src/core/errors.js';
 
 describe('runTrial: one candidate trained on a real task and stored as a trace', () => {

@@ -3,9 +3,14 @@
  * with MSE by accident. Zoo classifiers always end in a softmax over `units` classes.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelOutputSpec } from '../../src/models/model-zoo.js';
-import { requireOneOf } from '../../src/core/validation.js';
-import { checkOutput } from './specs.js';
+import type { ModelOutputSpec } from './model-zoo.js';
+import { requireInteger, requireOneOf } from '../core/validation.js';
+
+/** Validates an output spec before any layer is made: a known kind, and enough units for it. */
+export function checkOutput(output: ModelOutputSpec, where: string): void {
+  requireOneOf('output.kind', output?.kind, ['classification', 'regression'], where);
+  requireInteger('output.units', output.units, output.kind === 'classification' ? 2 : 1, where);
+}
 
 export interface CompileForArgs {
   /**

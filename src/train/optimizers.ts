@@ -1,28 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { ValidationError } from '../core/errors.js';
 import { rejectUnknownKeys, requirePositive, requireInRange, requireNonNegative } from '../core/validation.js';
+import { OPTIMIZER_HYPERPARAMETERS, OPTIMIZER_NAMES, type OptimizerConfig } from './optimizer-config.js';
 
-/** How a sweep names an optimizer: tfjs factory name + its learning rate and hyperparameters. */
-export interface OptimizerConfig {
-  /** A `tf.train` factory: sgd, momentum, adam, adamax, adagrad, adadelta, rmsprop. */
-  readonly name: OptimizerName;
-  readonly learningRate: number;
-  /** momentum (momentum, rmsprop), beta1/beta2/epsilon (adam, adamax), rho/epsilon (adadelta), decay/epsilon (rmsprop). */
-  readonly [hyperparameter: string]: number | string;
-}
+export { OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './optimizer-config.js';
 
-export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamax', 'adagrad', 'adadelta', 'rmsprop'] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
-const ALLOWED: Record<OptimizerName, readonly string[]> = {
-  sgd: [],
-  momentum: ['momentum', 'useNesterov'],
-  adam: ['beta1', 'beta2', 'epsilon'],
-  adamax: ['beta1', 'beta2', 'epsilon', 'decay'],
-  adagrad: ['initialAccumulatorValue'],
-  adadelta: ['rho', 'epsilon'],
-  rmsprop: ['decay', 'momentum', 'epsilon', 'centered'],
-};
 
 /**
  * A fresh tfjs optimizer from its config, validated eagerly (a sweep must fail on a typo before it
@@ -37,7 +19,7 @@ export function makeOptimizer(config: OptimizerConfig): tf.Optimizer {
     });
   }
   const { name, learningRate, ...hp } = config;
-  rejectUnknownKeys(hp, ALLOWED[name], where);
+  rejectUnknownKeys(hp, OPTIMIZER_HYPERPARAMETERS[name], where);
   const lr = requirePositive('learningRate', learningRate, where);
   const num = (key: string, fallback: number) => (hp[key] === undefined ? fallback : requireNonNegative(key, hp[key], where));
   switch (name) {
