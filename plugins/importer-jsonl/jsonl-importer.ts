@@ -8,6 +8,14 @@ export const JSONL_ID = 'jsonl';
 /** Keys with a meaning of their own; every other key is a metric and must be a number (or null). */
 const STRING_KEYS = new Set(['run', 'run_id', 'task', 'model', 'optimizer']);
 const WALL_KEYS = new Set(['wall_time_ms', 'wallTimeMs']);
+/**
+ * The run's configuration, as JSON objects (constant per run; the last record that carries one wins,
+ * so writing them on the first record only is enough): `model_params` → `model.params`,
+ * `optimizer_params` (numbers, strings, booleans) → `optimizer.hyperparameters`, `schedule` (a
+ * schedule spec) → `schedule`. Learners rebuild a candidate from these.
+ */
+const OBJECT_KEYS = new Set(['model_params', 'optimizer_params', 'schedule']);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface OpenRun {
   readonly id: string;
@@ -18,6 +26,9 @@ interface OpenRun {
   task?: string;
   model?: string;
   optimizer?: string;
+  modelParams?: Record<string, unknown>;
+  optimizerParams?: Record<string, number | string | boolean | null>;
+  schedule?: Record<string, unknown>;
 }
 
 export interface JsonlImporterArgs {
@@ -47,7 +58,7 @@ const isRecordLine = (line: string) => {
 /**
  * Generic JSONL: one epoch record per line, `{"run": "a", "epoch": 0, "loss": …, "lr": …, …}`
  * (`run_id` also accepted), grouped by run id. Numbers only besides `run`/`run_id`/`task`/`model`/
- * `optimizer`; a bad line is rejected with its line number and field, the other lines are kept.
+ * `optimizer` (strings) and `model_params`/`optimizer_params`/`schedule` (objects); a bad line is rejected with its line number and field, the other lines are kept.
  */
 export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
   const maxOpenRuns = args.maxOpenRuns ?? 1000;
@@ -76,14 +87,17 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
         if (!epochs.length) return undefined;
         const notes = run.table.notes();
         const task: TaskRef = ctx.task ?? (run.task ? { id: run.task, name: run.task, kind: 'unknown' } : taskFor(ctx, taskIdForFile(file)));
-        const model: ModelRef | undefined = run.model ? { name: run.model } : undefined;
-        const optimizer: OptimizerRef | undefined = run.optimizer ? { className: run.optimizer } : undefined;
+        const model: ModelRef | undefined =
+          run.model || run.modelParams ? { ...(run.model ? { name: run.model } : {}), ...(run.modelParams ? { params: run.modelParams } : {}) } : undefined;
+        const optimizer: OptimizerRef | undefined =
+          run.optimizer || run.optimizerParams ? { className: run.optimizer ?? 'unknown', ...(run.optimizerParams ? { hyperparameters: run.optimizerParams } : {}) } : undefined;
         return {
           kind: 'run',
           run: {
             task,
             ...(model ? { model } : {}),
             ...(optimizer ? { optimizer } : {}),
+            ...(run.schedule ? { schedule: run.schedule } : {}),
             epochs,
             status: run.table.divergedAt !== undefined ? 'diverged' : 'completed',
             ...(run.table.divergedAt !== undefined ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${run.table.divergedAt}` } } : {}),
@@ -122,15 +136,25 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
             continue;
           }
           let badField: string | undefined;
+          let badExpected: string | undefined;
           for (const key in rec) {
             const v = rec[key];
+            if (OBJECT_KEYS.has(key)) {
+              const flat = key === 'optimizer_params';
+              if (!isPlainObject(v) || (flat && Object.values(v).some((x) => x !== null && !['number', 'string', 'boolean'].includes(typeof x)))) {
+                badField = key;
+                badExpected = flat ? 'an object of numbers, strings or booleans' : 'a JSON object';
+                break;
+              }
+              continue;
+            }
             if (STRING_KEYS.has(key) ? typeof v !== 'string' && !(key.startsWith('run') && typeof v === 'number') : v !== null && typeof v !== 'number') {
               badField = key;
               break;
             }
           }
           if (badField !== undefined) {
-            reject(badField, STRING_KEYS.has(badField) ? 'a string' : 'a number or null', shortText(rec[badField]), 'SCHEMA_MISMATCH');
+            reject(badField, badExpected ?? (STRING_KEYS.has(badField) ? 'a string' : 'a number or null'), shortText(rec[badField]), 'SCHEMA_MISMATCH');
             continue;
           }
           const id = String(rawId);
@@ -159,7 +183,7 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
           run.hash.update('\n');
           for (const key in rec) {
             const v = rec[key];
-            if (v === null || key === 'epoch' || STRING_KEYS.has(key)) continue;
+            if (v === null || key === 'epoch' || STRING_KEYS.has(key) || OBJECT_KEYS.has(key)) continue;
             if (key === 'step') run.table.setStep(epoch, v as number);
             else if (WALL_KEYS.has(key)) run.table.setWallTime(epoch, v as number);
             else run.table.set(epoch, key, v as number);
@@ -168,6 +192,9 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
           if (typeof rec.task === 'string') run.task = rec.task;
           if (typeof rec.model === 'string') run.model = rec.model;
           if (typeof rec.optimizer === 'string') run.optimizer = rec.optimizer;
+          if (isPlainObject(rec.model_params)) run.modelParams = rec.model_params;
+          if (isPlainObject(rec.optimizer_params)) run.optimizerParams = rec.optimizer_params as Record<string, number | string | boolean | null>;
+          if (isPlainObject(rec.schedule)) run.schedule = rec.schedule;
           // Too much buffered: finish the least recently written runs (never the one being written).
           while (openRecords > maxOpenRecords && open.size > 1) {
             const oldest = open.values().next().value as OpenRun;
