@@ -6,6 +6,7 @@
  * the fetch size however large the corpus is.
  */
 import type { Pool, PoolClient } from 'pg';
+import { MetatuneError, ValidationError, describeValue } from '../../src/core/errors.js';
 import {
   batchConflict,
   epochConflict,
@@ -19,6 +20,7 @@ import {
 import {
   RUN_STATUSES,
   buildRecord,
+  checkRecord,
   deepFreeze,
   dedupeKey,
   mergeOutcome,
@@ -36,7 +38,7 @@ import {
   toJsonValue,
   type Mutable,
 } from '../../src/traces/record-utils.js';
-import type { ImportResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
+import type { ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from '../../src/traces/trace.js';
 import { connectPool, mapConnectionError } from './connection.js';
 import { migrate, schemaAhead, schemaBehind, schemaState } from './migrator.js';
@@ -349,6 +351,73 @@ export class PostgresTraceStore implements TraceStore {
     });
   }
 
+  async importRuns(runs: readonly NewTrace[]): Promise<ImportResult[]> {
+    this.#checkOpen();
+    if (!Array.isArray(runs)) throw new ValidationError('INVALID_PARAMETER', `importRuns: \`runs\` must be an array of traces. Received: ${describeValue(runs)}.`, { argument: 'runs' });
+    const prepared = runs.map((run, i) => {
+      try {
+        return { key: requireImportProvenance(run, 'importRuns'), record: deepFreeze(buildRecord(run, 'completed', 'importRuns')) };
+      } catch (err) {
+        if (err instanceof MetatuneError) (err as { details: Record<string, unknown> }).details = Object.freeze({ ...err.details, index: i });
+        throw err;
+      }
+    });
+    if (prepared.length === 0) return [];
+    return this.#tx(async (c) => {
+      const results: ImportResult[] = [];
+      for (const { key, record } of prepared) {
+        if (await this.#insertRun(c, record, key)) {
+          results.push({ id: record.id, duplicate: false });
+          continue;
+        }
+        const { rows } = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
+        if (rows.length === 0) throw runExists(record.id);
+        results.push({ id: rows[0].id, duplicate: true });
+      }
+      return results;
+    });
+  }
+
+  async restoreRuns(records: readonly TraceRecord[], options: RestoreOptions = {}): Promise<RestoreResult[]> {
+    this.#checkOpen();
+    if (!Array.isArray(records)) throw new ValidationError('INVALID_PARAMETER', `restoreRuns: \`records\` must be an array of trace records. Received: ${describeValue(records)}.`, { argument: 'records' });
+    const checked = records.map((r) => deepFreeze(checkRecord(r, 'restoreRuns')));
+    if (checked.length === 0) return [];
+    return this.#tx(async (c) => {
+      const results: RestoreResult[] = [];
+      for (const record of checked) {
+        const key = dedupeKey(record.provenance);
+        if (await this.#insertRun(c, record, key)) {
+          results.push({ id: record.id, outcome: 'added' });
+          continue;
+        }
+        const exists = await c.query<{ id: string }>('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [record.id]);
+        const holder = key === undefined ? [] : (await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key])).rows;
+        if (exists.rows.length === 0) {
+          results.push({ id: record.id, outcome: 'duplicate', existingId: holder[0]!.id });
+          continue;
+        }
+        const stored = await this.#readRun(c, record.id);
+        if (sameJson(stored, record)) {
+          results.push({ id: record.id, outcome: 'unchanged' });
+          continue;
+        }
+        if (!options.replace) {
+          results.push({ id: record.id, outcome: 'conflict' });
+          continue;
+        }
+        if (holder.length > 0 && holder[0]!.id !== record.id) {
+          results.push({ id: record.id, outcome: 'duplicate', existingId: holder[0]!.id });
+          continue;
+        }
+        await c.query('DELETE FROM runs WHERE id = $1', [record.id]);
+        await this.#insertRun(c, record, key);
+        results.push({ id: record.id, outcome: 'replaced' });
+      }
+      return results;
+    });
+  }
+
   async getRun(runId: string): Promise<TraceRecord> {
     this.#checkOpen();
     requireRunId(runId, 'getRun');
@@ -434,6 +503,11 @@ export class PostgresTraceStore implements TraceStore {
     const rows = await this.#q<{ artifact: unknown }>('SELECT artifact FROM policies WHERE name = $1', [name]);
     if (rows.length === 0) throw policyNotFound(name, this.url);
     return deepFreeze(rows[0].artifact);
+  }
+
+  async listPolicies(): Promise<string[]> {
+    const rows = await this.#q<{ name: string }>('SELECT name FROM policies ORDER BY name COLLATE "C"');
+    return rows.map((r) => r.name);
   }
 
   async close(): Promise<void> {

@@ -8,11 +8,13 @@
  * replaces the old one (copy-on-write), so a record handed to a caller stays valid and frozen.
  */
 import { MetatuneError, NotFoundError, ValidationError, describeValue } from '../core/errors.js';
-import type { ImportResult, StoreStats, TraceQuery, TraceStore } from './store.js';
+import type { ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from './store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from './trace.js';
 import {
   RUN_STATUSES,
   buildRecord,
+  checkRecord,
+  dedupeKey,
   deepFreeze,
   mergeOutcome,
   matchesQuery,
@@ -239,6 +241,89 @@ export abstract class DocumentTraceStore implements TraceStore {
     });
   }
 
+  async importRuns(runs: readonly NewTrace[]): Promise<ImportResult[]> {
+    this.checkOpen();
+    if (!Array.isArray(runs)) throw new ValidationError('INVALID_PARAMETER', `importRuns: \`runs\` must be an array of traces. Received: ${describeValue(runs)}.`, { argument: 'runs' });
+    // Check everything before writing anything.
+    const prepared = runs.map((run, i) => {
+      try {
+        return { key: requireImportProvenance(run, 'importRuns'), record: deepFreeze(buildRecord(run, 'completed', 'importRuns')) };
+      } catch (err) {
+        if (err instanceof MetatuneError) (err as { details: Record<string, unknown> }).details = Object.freeze({ ...err.details, index: i });
+        throw err;
+      }
+    });
+    if (prepared.length === 0) return [];
+    return this.mutateDocument<ImportResult[]>((doc) => {
+      const index = indexOf(doc);
+      const ids = new Set<string>();
+      for (const { key, record } of prepared) {
+        if (!hasOwn(doc.dedupe, key) && (index.has(record.id) || ids.has(record.id))) throw runExists(record.id);
+        ids.add(record.id);
+      }
+      const results: ImportResult[] = [];
+      let changed = false;
+      for (const { key, record } of prepared) {
+        if (hasOwn(doc.dedupe, key)) {
+          results.push({ id: doc.dedupe[key], duplicate: true });
+          continue;
+        }
+        index.set(record.id, doc.runs.push(record) - 1);
+        doc.dedupe[key] = record.id;
+        results.push({ id: record.id, duplicate: false });
+        changed = true;
+      }
+      return { value: results, changed };
+    });
+  }
+
+  async restoreRuns(records: readonly TraceRecord[], options: RestoreOptions = {}): Promise<RestoreResult[]> {
+    this.checkOpen();
+    if (!Array.isArray(records)) throw new ValidationError('INVALID_PARAMETER', `restoreRuns: \`records\` must be an array of trace records. Received: ${describeValue(records)}.`, { argument: 'records' });
+    const checked = records.map((r) => deepFreeze(checkRecord(r, 'restoreRuns')));
+    if (checked.length === 0) return [];
+    return this.mutateDocument<RestoreResult[]>((doc) => {
+      const index = indexOf(doc);
+      const results: RestoreResult[] = [];
+      let changed = false;
+      for (const record of checked) {
+        const key = dedupeKey(record.provenance);
+        const at = index.get(record.id);
+        if (at !== undefined) {
+          const stored = doc.runs[at];
+          if (sameJson(stored, record)) {
+            results.push({ id: record.id, outcome: 'unchanged' });
+            continue;
+          }
+          if (!options.replace) {
+            results.push({ id: record.id, outcome: 'conflict' });
+            continue;
+          }
+          const oldKey = dedupeKey(stored.provenance);
+          if (key && hasOwn(doc.dedupe, key) && doc.dedupe[key] !== record.id) {
+            results.push({ id: record.id, outcome: 'duplicate', existingId: doc.dedupe[key] });
+            continue;
+          }
+          if (oldKey && doc.dedupe[oldKey] === record.id) delete doc.dedupe[oldKey];
+          doc.runs[at] = record;
+          if (key) doc.dedupe[key] = record.id;
+          results.push({ id: record.id, outcome: 'replaced' });
+          changed = true;
+          continue;
+        }
+        if (key && hasOwn(doc.dedupe, key)) {
+          results.push({ id: record.id, outcome: 'duplicate', existingId: doc.dedupe[key] });
+          continue;
+        }
+        index.set(record.id, doc.runs.push(record) - 1);
+        if (key) doc.dedupe[key] = record.id;
+        results.push({ id: record.id, outcome: 'added' });
+        changed = true;
+      }
+      return { value: results, changed };
+    });
+  }
+
   async getRun(runId: string): Promise<TraceRecord> {
     this.checkOpen();
     requireRunId(runId, 'getRun');
@@ -300,6 +385,12 @@ export abstract class DocumentTraceStore implements TraceStore {
     const doc = await this.readDocument();
     if (!hasOwn(doc.policies, name)) throw policyNotFound(name, this.url);
     return deepFreeze(doc.policies[name]);
+  }
+
+  async listPolicies(): Promise<string[]> {
+    this.checkOpen();
+    const doc = await this.readDocument();
+    return Object.keys(doc.policies).sort();
   }
 
   async close(): Promise<void> {

@@ -8,9 +8,9 @@ import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import fg from 'fast-glob';
 import { MetatuneError, NotFoundError, ValidationError } from '../core/errors.js';
-import type { TraceStore } from './store.js';
+import type { ImportResult, RestoreResult, TraceStore } from './store.js';
 import type { TaskRef } from './trace.js';
-import type { ImportRejection, Importer } from './importer.js';
+import type { ImportRejection, ImportedPolicy, ImportedRecord, ImportedTrace, Importer } from './importer.js';
 import { HEAD_BYTES } from './import-support.js';
 
 export interface ImportRunArgs {
@@ -31,7 +31,17 @@ export interface ImportRunArgs {
   readonly onBytes?: (bytes: number) => void;
   /** Base directory for relative paths and globs. Defaults to `process.cwd()`. */
   readonly cwd?: string;
+  /** Interchange records whose id the store holds with other content overwrite it (else RUN_CONFLICT). Defaults to false. */
+  readonly replace?: boolean;
+  /** Runs written per store call (one file rewrite / one transaction). Defaults to 500. */
+  readonly batchRuns?: number;
+  /** A batch is also written once it holds this many epochs. Defaults to 100,000. */
+  readonly batchEpochs?: number;
 }
+
+export const DEFAULT_BATCH_RUNS = 500;
+export const DEFAULT_BATCH_EPOCHS = 100_000;
+const TRACES_IMPORTER = 'metatune-traces';
 
 export interface ImportedRunInfo {
   readonly id: string;
@@ -49,6 +59,8 @@ export interface ImportSummary {
   readonly files: number;
   readonly bytes: number;
   readonly imported: number;
+  /** Of `imported`: interchange records that overwrote a different stored run (`--replace`). */
+  readonly replaced: number;
   readonly duplicates: number;
   readonly epochs: number;
   readonly runs: ImportedRunInfo[];
@@ -85,6 +97,24 @@ class StoreFailure extends Error {
   constructor(readonly error: unknown) {
     super('store failure', { cause: error });
   }
+}
+
+/**
+ * A store failure in the middle of an import: the store's own code (STORE_CONNECTION_LOST,
+ * STORE_UNREACHABLE, STORE_LOCKED, …), with what was already committed — whole runs, since each
+ * batch is one transaction / one atomic file write — and how to complete it.
+ */
+function storeFailed(err: unknown, runs: readonly ImportedRunInfo[]): unknown {
+  if (!(err instanceof MetatuneError)) return err;
+  const committed = runs.filter((r) => !r.duplicate).length;
+  const already = runs.length - committed;
+  return new (err.constructor as typeof MetatuneError)(
+    err.code,
+    `${err.message.replace(/\.?\s*$/, '.')} The import stopped there: ${committed} run(s) were committed before the failure (whole runs: a run is stored completely or not at all)` +
+      `${already ? `, ${already} were already in the store` : ''}. Re-running the same import completes it (stored runs are skipped as duplicates).`,
+    { ...err.details, committed, alreadyStored: already },
+    { cause: err },
+  );
 }
 
 /** Expands paths/dirs/globs into sorted absolute file paths; `explicit` marks files named directly. */
@@ -164,37 +194,133 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
   };
   const byFormat: Record<string, number> = {};
   let epochs = 0;
-  for (const a of assigned) {
-    byFormat[a.importer.id] = (byFormat[a.importer.id] ?? 0) + 1;
-    const ctx = { peers: peers.get(a.importer.id)!, ...(args.task ? { task: args.task } : {}), ...(args.onBytes ? { onBytes: args.onBytes } : {}) };
+  let replaced = 0;
+  const batchRuns = Math.max(1, args.batchRuns ?? DEFAULT_BATCH_RUNS);
+  const batchEpochs = Math.max(1, args.batchEpochs ?? DEFAULT_BATCH_EPOCHS);
+  const store = args.store;
+  let pendingRuns: ImportedTrace[] = [];
+  let pendingRecords: ImportedRecord[] = [];
+  let pendingPolicies: ImportedPolicy[] = [];
+  let pendingEpochs = 0;
+
+  const rejectRun = (run: ImportedTrace, err: MetatuneError) =>
+    reject({ kind: 'rejection', file: run.provenance.file, ...(run.provenance.line !== undefined ? { line: run.provenance.line } : {}), field: String(err.details.pointer ?? 'run'), expected: 'a run the store accepts', found: err.message, code: err.code });
+  const ranRun = (run: ImportedTrace, result: ImportResult) => {
+    const n = run.epochs?.length ?? 0;
+    runs.push({ id: result.id, duplicate: result.duplicate, file: run.provenance.file, importer: run.provenance.importer, sourceKey: run.provenance.sourceKey, epochs: n });
+    if (!result.duplicate) epochs += n;
+  };
+  const ranRecord = (ev: ImportedRecord, result: RestoreResult) => {
+    const n = ev.record.epochs.length;
+    if (result.outcome === 'conflict') {
+      reject({ kind: 'rejection', file: ev.file, line: ev.line, field: 'trace/id', expected: `a run id the store does not hold with other content (pass --replace to overwrite run ${ev.record.id})`, found: `run ${JSON.stringify(ev.record.id)} already stored with different content`, code: 'RUN_CONFLICT' });
+      return;
+    }
+    const duplicate = result.outcome === 'unchanged' || result.outcome === 'duplicate';
+    runs.push({ id: result.existingId ?? result.id, duplicate, file: ev.file, importer: ev.record.provenance?.importer ?? TRACES_IMPORTER, sourceKey: ev.record.provenance?.sourceKey ?? ev.record.id, epochs: n });
+    if (!duplicate) epochs += n;
+    if (result.outcome === 'replaced') replaced++;
+  };
+
+  /** Writes what is pending: one `importRuns` and one `restoreRuns` call (one file rewrite / one transaction each). */
+  const flush = async () => {
+    const batch = pendingRuns;
+    const records = pendingRecords;
+    const policies = pendingPolicies;
+    pendingRuns = [];
+    pendingRecords = [];
+    pendingPolicies = [];
+    pendingEpochs = 0;
+    if (dryRun) {
+      for (const run of batch) ranRun(run, { id: '(dry run)', duplicate: false });
+      for (const ev of records) ranRecord(ev, { id: ev.record.id, outcome: 'added' });
+      return;
+    }
     try {
-      for await (const ev of a.importer.import({ path: a.path, head: a.head }, ctx)) {
-        if (ev.kind === 'rejection') {
-          reject(ev);
-          continue;
-        }
-        const run = ev.run;
-        const n = run.epochs?.length ?? 0;
+      if (batch.length) {
+        let results: ImportResult[] | undefined;
         try {
-          const result = dryRun ? { id: '(dry run)', duplicate: false } : await args.store!.importRun(run);
-          runs.push({ id: result.id, duplicate: result.duplicate, file: run.provenance.file, importer: run.provenance.importer, sourceKey: run.provenance.sourceKey, epochs: n });
-          if (!result.duplicate) epochs += n;
+          results = await store!.importRuns(batch);
         } catch (err) {
-          // Store down, locked or misconfigured: stop the import, do not report every file as unreadable.
-          if (!(err instanceof ValidationError)) throw new StoreFailure(err);
-          reject({ kind: 'rejection', file: run.provenance.file, ...(run.provenance.line !== undefined ? { line: run.provenance.line } : {}), field: String(err.details.pointer ?? 'run'), expected: 'a run the store accepts', found: err.message, code: err.code });
+          if (!(err instanceof ValidationError)) throw err;
+        }
+        if (results) batch.forEach((run, i) => ranRun(run, results![i]!));
+        else {
+          // Some run of the batch is invalid (nothing of the batch was written): find it run by run.
+          for (const run of batch) {
+            try {
+              ranRun(run, await store!.importRun(run));
+            } catch (err) {
+              if (!(err instanceof ValidationError)) throw err;
+              rejectRun(run, err);
+            }
+          }
         }
       }
+      if (records.length) {
+        const options = args.replace ? { replace: true } : {};
+        let results: RestoreResult[] | undefined;
+        try {
+          results = await store!.restoreRuns(records.map((r) => r.record), options);
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+        }
+        if (results) records.forEach((ev, i) => ranRecord(ev, results![i]!));
+        else {
+          for (const ev of records) {
+            try {
+              ranRecord(ev, (await store!.restoreRuns([ev.record], options))[0]!);
+            } catch (err) {
+              if (!(err instanceof ValidationError)) throw err;
+              reject({ kind: 'rejection', file: ev.file, line: ev.line, field: `trace${String(err.details.pointer ?? '')}`, expected: 'a run the store accepts', found: err.message, code: err.code });
+            }
+          }
+        }
+      }
+      for (const p of policies) await store!.putPolicy(p.name, p.artifact);
     } catch (err) {
-      if (err instanceof StoreFailure) throw err.error;
-      if (!(err instanceof MetatuneError) && !isReadError(err)) throw err;
-      reject({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
+      // Store down, locked or misconfigured: stop the import, do not report every file as unreadable.
+      throw new StoreFailure(err);
     }
+  };
+
+  try {
+    for (const a of assigned) {
+      byFormat[a.importer.id] = (byFormat[a.importer.id] ?? 0) + 1;
+      const ctx = { peers: peers.get(a.importer.id)!, ...(args.task ? { task: args.task } : {}), ...(args.onBytes ? { onBytes: args.onBytes } : {}) };
+      try {
+        for await (const ev of a.importer.import({ path: a.path, head: a.head }, ctx)) {
+          if (ev.kind === 'rejection') {
+            reject(ev);
+            continue;
+          }
+          if (ev.kind === 'run') {
+            pendingRuns.push(ev.run);
+            pendingEpochs += ev.run.epochs?.length ?? 0;
+          } else if (ev.kind === 'record') {
+            pendingRecords.push(ev);
+            pendingEpochs += ev.record.epochs.length;
+          } else if (ev.kind === 'policy') {
+            pendingPolicies.push(ev);
+          }
+          if (pendingRuns.length + pendingRecords.length >= batchRuns || pendingEpochs >= batchEpochs) await flush();
+        }
+      } catch (err) {
+        if (err instanceof StoreFailure) throw err;
+        if (!(err instanceof MetatuneError) && !isReadError(err)) throw err;
+        reject({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
+      }
+    }
+    await flush();
+  } catch (err) {
+    if (err instanceof StoreFailure) throw storeFailed(err.error, runs);
+    throw err;
   }
   return {
     files: assigned.length,
     bytes: totalBytes,
     imported: runs.filter((r) => !r.duplicate).length,
+    replaced,
     duplicates: runs.filter((r) => r.duplicate).length,
     epochs,
     runs,

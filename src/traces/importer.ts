@@ -14,7 +14,7 @@
  *   bytes the run came from and a `sourceKey` telling several runs of one source apart. Re-importing the
  *   same bytes gives the same (importer, contentHash, sourceKey), which `TraceStore.importRun` dedupes on.
  */
-import type { NewTrace, TaskRef, TraceEpoch, TraceProvenance } from './trace.js';
+import type { NewTrace, TaskRef, TraceEpoch, TraceProvenance, TraceRecord } from './trace.js';
 
 export interface ImportInput {
   /** Absolute path of the file. */
@@ -70,7 +70,27 @@ export interface ImportRejection {
   readonly code: string;
 }
 
-export type ImportEvent = ImportedRun | ImportRejection;
+/**
+ * A complete stored record (a metatune interchange file): the runner stores it exactly as given
+ * with `TraceStore.restoreRuns` (id, status, timestamps, outcome kept), not as a new import.
+ */
+export interface ImportedRecord {
+  readonly kind: 'record';
+  readonly record: TraceRecord;
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A policy artifact of an interchange file (stored with `putPolicy`). */
+export interface ImportedPolicy {
+  readonly kind: 'policy';
+  readonly name: string;
+  readonly artifact: unknown;
+  readonly file: string;
+  readonly line: number;
+}
+
+export type ImportEvent = ImportedRun | ImportRejection | ImportedRecord | ImportedPolicy;
 
 export interface Importer {
   /** Format id used by `--format` and in provenance ("keras-csv", "tfevents", …). */

@@ -55,7 +55,7 @@ export function toJsonValue(value: unknown, pointer: string, where: string): unk
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) invalid(pointer, 'a finite number (JSON has no NaN or Infinity)', value, where);
-    return value;
+    return value === 0 ? 0 : value; // -0 has no JSON form: every store holds it as 0
   }
   if (Array.isArray(value)) return value.map((v, i) => toJsonValue(v === undefined ? null : v, `${pointer}/${i}`, where));
   if (isPlainObject(value)) {
@@ -85,7 +85,7 @@ function optionalFiniteNumber(v: unknown, pointer: string, where: string): numbe
   if (typeof v !== 'number') invalid(pointer, 'a number', v, where);
   // A diverged epoch has loss NaN or Infinity; JSON and jsonb cannot hold them, so the value is
   // dropped here and the run's status / outcome.reason carry the divergence instead.
-  return Number.isFinite(v) ? v : undefined;
+  return Number.isFinite(v) ? (v === 0 ? 0 : v) : undefined;
 }
 
 function requireInt(v: unknown, pointer: string, where: string): number {
@@ -269,6 +269,41 @@ export function buildRecord(run: NewTrace, defaultStatus: RunStatus, where: stri
   }
   // Epochs and batches were checked one by one above.
   checkSchema({ ...record, epochs: [], ...(record.batches ? { batches: [] } : {}) }, '', '', where);
+  return record;
+}
+
+const RECORD_KEYS = [...NEW_TRACE_KEYS, 'createdAt', 'updatedAt'];
+
+/**
+ * Checks a complete stored record (an interchange export line, a record read from another store)
+ * and returns it as the store keeps it, **exactly**: id, status, timestamps and outcome are taken
+ * as given, not recomputed (what `restoreRuns` and `metatune store copy` need to be lossless).
+ * Throws `INVALID_TRACE` with a JSON pointer for anything the schema rejects.
+ */
+export function checkRecord(raw: unknown, where: string): TraceRecord {
+  if (!isPlainObject(raw)) invalid('', 'a trace record object', raw, where);
+  for (const k of Object.keys(raw)) {
+    if (!RECORD_KEYS.includes(k) && raw[k] !== undefined) invalid(`/${k}`, `one of the trace record fields ${RECORD_KEYS.join(', ')}`, k, where);
+  }
+  if (typeof raw.id !== 'string') invalid('/id', 'a non-empty string', raw.id, where);
+  if (raw.status === undefined) invalid('/status', `one of ${RUN_STATUSES.join(', ')}`, raw.status, where);
+  const createdAt = normalizeTimestamp(raw.createdAt, '/createdAt', where);
+  const updatedAt = normalizeTimestamp(raw.updatedAt, '/updatedAt', where);
+  const rest: Record<string, unknown> = { ...raw };
+  delete rest.createdAt;
+  delete rest.updatedAt;
+  delete rest.outcome;
+  delete rest.finishedAt;
+  const record = buildRecord(rest as NewTrace, 'running', where, createdAt) as Mutable<TraceRecord>;
+  record.updatedAt = updatedAt;
+  delete record.outcome;
+  delete record.finishedAt;
+  if (raw.outcome !== undefined && raw.outcome !== null) {
+    const outcome = toJsonValue(raw.outcome, '/outcome', where);
+    checkSchema(outcome, '#/$defs/outcome', '/outcome', where);
+    record.outcome = outcome as TraceOutcome;
+  }
+  if (raw.finishedAt !== undefined && raw.finishedAt !== null) record.finishedAt = normalizeTimestamp(raw.finishedAt, '/finishedAt', where);
   return record;
 }
 

@@ -7,8 +7,10 @@
  *   throws `ValidationError` with code `RUN_FINISHED`.
  * - `appendEpochs` is idempotent per (run, epoch): re-sending an epoch replaces nothing and adds nothing
  *   when it is identical; a different record for an existing epoch throws `EPOCH_CONFLICT`.
- * - `importRun` is idempotent per (provenance.importer, provenance.contentHash, provenance.sourceKey):
+ * - `importRun`/`importRuns` are idempotent per (provenance.importer, provenance.contentHash, provenance.sourceKey):
  *   the second import returns the first run's id with `duplicate: true`.
+ * - `restoreRuns` stores records exactly (what `query` returns after it deep-equals what was given)
+ *   and is idempotent by id.
  * - Returned records are deep-frozen copies: callers cannot change the store through them.
  * - A missing run throws `NotFoundError` with code `RUN_NOT_FOUND`.
  * - Once a write's promise resolves, the write survives a crash of the process (acknowledged = durable).
@@ -42,6 +44,31 @@ export interface ImportResult {
   readonly duplicate: boolean;
 }
 
+/** What `restoreRuns` did with one record. */
+export type RestoreOutcome =
+  /** Stored (the id was new). */
+  | 'added'
+  /** The store already held this exact record (a re-run of a copy or import): nothing written. */
+  | 'unchanged'
+  /** The store held a different record under this id and `replace` was set: overwritten. */
+  | 'replaced'
+  /** The store holds a different record under this id (and `replace` was not set): nothing written. */
+  | 'conflict'
+  /** Another run (`existingId`) already holds the same source (importer, content hash, source key): nothing written. */
+  | 'duplicate';
+
+export interface RestoreResult {
+  readonly id: string;
+  readonly outcome: RestoreOutcome;
+  /** For `duplicate`: the run that holds the same source. */
+  readonly existingId?: string;
+}
+
+export interface RestoreOptions {
+  /** Overwrite a stored run whose id matches but whose content differs. Defaults to false. */
+  readonly replace?: boolean;
+}
+
 export interface TraceStore {
   /** The URL the store was opened with (credentials redacted). */
   readonly url: string;
@@ -51,6 +78,20 @@ export interface TraceStore {
   finishRun(runId: string, status: Exclude<RunStatus, 'running'>, outcome: TraceOutcome): Promise<TraceRecord>;
   /** Stores a complete run (an import) in one atomic write; idempotent by provenance. */
   importRun(run: NewTrace): Promise<ImportResult>;
+  /**
+   * `importRun` for many runs in one write (one file rewrite, one transaction): results in input
+   * order. Every run is checked before anything is written, so a `ValidationError` means nothing
+   * of the batch was stored.
+   */
+  importRuns(runs: readonly NewTrace[]): Promise<ImportResult[]>;
+  /**
+   * Stores complete records exactly as given — id, status, timestamps, outcome, provenance — in
+   * one write (the interchange import and `metatune store copy`). Idempotent by id: a record the
+   * store already holds unchanged is `unchanged`; a different record under the same id is a
+   * `conflict` unless `replace`. A record whose source another run already holds is `duplicate`.
+   * Every record is checked (`INVALID_TRACE`) before anything is written.
+   */
+  restoreRuns(records: readonly TraceRecord[], options?: RestoreOptions): Promise<RestoreResult[]>;
   getRun(runId: string): Promise<TraceRecord>;
   /** Streams matching runs; never holds the whole corpus in memory (Postgres uses a cursor). */
   query(filter?: TraceQuery): AsyncIterable<TraceRecord>;
@@ -59,5 +100,7 @@ export interface TraceStore {
   /** Policies ([4/5]): JSON artifacts by name. */
   putPolicy(name: string, artifact: unknown): Promise<void>;
   getPolicy(name: string): Promise<unknown>;
+  /** Names of the stored policies, sorted. */
+  listPolicies(): Promise<string[]>;
   close(): Promise<void>;
 }

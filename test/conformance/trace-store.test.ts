@@ -269,6 +269,58 @@ describe.each([memoryHarness(), lowdbHarness(), postgresHarness()])('TraceStore 
     await expectCode(store.importRun(newRun({ provenance: { importer: 'jsonl' } })), 'ValidationError', 'MISSING_PROVENANCE', /contentHash/);
   });
 
+  it('importRuns stores a batch in one call, idempotently; an invalid run stores nothing of the batch', async () => {
+    const results = await store.importRuns([imported('sha256:b1', 'a'), imported('sha256:b1', 'a'), imported('sha256:b2')]);
+    expect(results[0]).toEqual({ id: results[0]!.id, duplicate: false });
+    expect(results[1]).toEqual({ id: results[0]!.id, duplicate: true });
+    expect(results[2]!.duplicate).toBe(false);
+    expect(await store.count()).toBe(2);
+    await expectCode(store.importRuns([imported('sha256:b3'), imported('sha256:b4', undefined, { epochs: [{ epoch: -1, metrics: {} }] })]), 'ValidationError', 'INVALID_TRACE', /epoch/);
+    expect(await store.count()).toBe(2);
+    expect(await store.importRuns([])).toEqual([]);
+  });
+
+  it('restoreRuns stores records exactly (id, status, timestamps, outcome) and is idempotent by id', async () => {
+    const record: TraceRecord = {
+      ...(newRun() as Omit<TraceRecord, 'id' | 'epochs' | 'status' | 'createdAt' | 'updatedAt'>),
+      id: 'run-from-elsewhere',
+      epochs: [epoch(0), epoch(1)],
+      status: 'diverged',
+      outcome: { epochsRun: 2, reason: 'non-finite loss at epoch 2' },
+      provenance: { importer: 'tfevents', file: 'a/events.out', byteOffset: 40, contentHash: 'sha256:r1', sourceKey: 'train', notes: ['n'] },
+      createdAt: '2023-03-04T05:06:07.089Z',
+      updatedAt: '2023-03-04T06:00:00.000Z',
+      finishedAt: '2023-03-04T06:00:00.000Z',
+    };
+    const live: TraceRecord = { id: 'live-1', task: { id: 'wine' }, epochs: [], status: 'running', createdAt: '2024-01-01T00:00:00.000Z', updatedAt: '2024-01-01T00:00:00.000Z' };
+    expect(await store.restoreRuns([record, live])).toEqual([
+      { id: record.id, outcome: 'added' },
+      { id: live.id, outcome: 'added' },
+    ]);
+    expect(await store.getRun(record.id)).toEqual(record);
+    expect(await collect(store.query())).toEqual([record, live]);
+    expect(await store.restoreRuns([record])).toEqual([{ id: record.id, outcome: 'unchanged' }]);
+    // Its source is known now: importing the original log again is a duplicate.
+    expect(await store.importRun(imported('sha256:r1', 'train', { provenance: { importer: 'tfevents', contentHash: 'sha256:r1', sourceKey: 'train' } }))).toEqual({ id: record.id, duplicate: true });
+    const retagged = { ...record, task: { id: 'iris-fixed' } };
+    expect(await store.restoreRuns([retagged])).toEqual([{ id: record.id, outcome: 'conflict' }]);
+    expect((await store.getRun(record.id)).task.id).toBe('iris');
+    expect(await store.restoreRuns([retagged], { replace: true })).toEqual([{ id: record.id, outcome: 'replaced' }]);
+    expect(await store.getRun(record.id)).toEqual(retagged);
+    expect(await store.restoreRuns([{ ...record, id: 'other-id' }])).toEqual([{ id: 'other-id', outcome: 'duplicate', existingId: record.id }]);
+    // The live run stays appendable after a restore.
+    await store.appendEpochs(live.id, [epoch(0)]);
+    await expectCode(store.restoreRuns([{ ...live, status: 'done' as never }]), 'ValidationError', 'INVALID_PARAMETER', /status/);
+    await expectCode(store.restoreRuns([{ ...live, createdAt: 'yesterday' }]), 'ValidationError', 'INVALID_TRACE', /createdAt/);
+  });
+
+  it('lists policies by name', async () => {
+    expect(await store.listPolicies()).toEqual([]);
+    await store.putPolicy('b', { x: 1 });
+    await store.putPolicy('a/1', [1]);
+    expect(await store.listPolicies()).toEqual(['a/1', 'b']);
+  });
+
   it('concurrent imports of the same source store it once', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => store.importRun(imported('sha256:race'))));
     expect(new Set(results.map((r) => r.id)).size).toBe(1);

@@ -47,6 +47,7 @@ export function formatSummary(summary: ImportSummary, cwd: string, dryRun: boole
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   lines.push(`${dryRun ? 'would import' : 'imported'}: ${summary.imported} run(s), ${summary.epochs} epoch record(s) from ${summary.files} file(s)${formats ? ` (${formats})` : ''}`);
+  if (summary.replaced) lines.push(`replaced (--replace): ${summary.replaced}`);
   lines.push(`duplicates skipped: ${summary.duplicates}`);
   lines.push(`rejected: ${summary.rejectedCount}`);
   for (const r of summary.rejected.slice(0, 50)) lines.push(`  ${formatRejection({ ...r, file: rel(r.file) })}`);
@@ -67,11 +68,12 @@ export function registerImportCommand(program: Command, deps: TraceCommandDeps =
     .command('import')
     .description('import training logs (TensorBoard, Keras CSVLogger, tfjs History, JSONL, Optuna journal, MLflow) into the trace store')
     .argument('<paths...>', 'files, directories (walked) or globs')
-    .option('--format <id>', 'auto (sniff each file) or an importer id: tfevents, keras-csv, tfjs-history, jsonl, optuna-journal, mlflow', 'auto')
+    .option('--format <id>', 'auto (sniff each file) or an importer id: metatune-traces, tfevents, keras-csv, tfjs-history, jsonl, optuna-journal, mlflow', 'auto')
     .option('--task <id|file>', 'task id, or a task JSON file, for every imported run (default: derived from each source)')
     .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
     .option('--dry-run', 'read and validate everything, write nothing')
-    .action(async (paths: string[], opts: { format: string; task?: string; store?: string; dryRun?: boolean }) => {
+    .option('--replace', 'runs of a metatune-traces file overwrite stored runs with the same id and other content (else RUN_CONFLICT)')
+    .action(async (paths: string[], opts: { format: string; task?: string; store?: string; dryRun?: boolean; replace?: boolean }) => {
       const importers = await (deps.importers ?? builtinImporters)();
       const task = opts.task !== undefined ? readTaskOption(opts.task, io.cwd) : undefined;
       const dryRun = opts.dryRun ?? false;
@@ -84,6 +86,7 @@ export function registerImportCommand(program: Command, deps: TraceCommandDeps =
           format: opts.format,
           dryRun,
           cwd: io.cwd,
+          ...(opts.replace ? { replace: true } : {}),
           ...(store ? { store } : {}),
           ...(task ? { task } : {}),
           onStart: ({ totalBytes }) => {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
-import { exportCsv, exportJsonl, exportOptunaJournal, EXPORT_FORMATS, type ExportFormat } from '../../traces/exporters/index.js';
+import { exportCsv, exportJsonl, exportOptunaJournal, exportTraces, EXPORT_FORMATS, type ExportFormat } from '../../traces/exporters/index.js';
 import { DEFAULT_STORE_URL, getStore } from '../../traces/get-store.js';
 import type { TraceQuery, TraceStore } from '../../traces/store.js';
 import type { RunStatus, TraceRecord } from '../../traces/trace.js';
@@ -37,6 +37,10 @@ const withQueryOptions = (c: Command) =>
     .option('--importer <id>', 'only runs imported by this importer')
     .option('--model <id>', 'only runs of this model')
     .option('--limit <n>', 'at most this many runs');
+
+async function* policiesOf(store: TraceStore): AsyncGenerator<{ name: string; artifact: unknown }> {
+  for (const name of await store.listPolicies()) yield { name, artifact: await store.getPolicy(name) };
+}
 
 function fmt(v: number | undefined): string {
   return v === undefined ? '' : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4);
@@ -85,7 +89,7 @@ export function registerRunsCommand(program: Command, deps: TraceCommandDeps = {
       }
     });
 
-  withQueryOptions(runs.command('export').description('write runs as JSONL (one epoch per line), CSV, or an Optuna journal (opens in optuna-dashboard)'))
+  withQueryOptions(runs.command('export').description('write runs as lossless JSONL (every field; `metatune import` restores it exactly), JSONL with one epoch per line, CSV, or an Optuna journal'))
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .option('--out <file>', 'write to this file (default: stdout)')
     .action(async (o: QueryOpts & { format: ExportFormat; out?: string }) => {
@@ -99,6 +103,11 @@ export function registerRunsCommand(program: Command, deps: TraceCommandDeps = {
         const query = () => store.query(toQuery(o)) as AsyncIterable<TraceRecord>;
         let summary: string;
         if (o.format === 'jsonl') {
+          // Policies belong to the store, not to a filtered subset of its runs.
+          const filtered = Object.keys(toQuery(o)).length > 0;
+          const r = await exportTraces(query(), write, { source: store.url, ...(filtered ? {} : { policies: policiesOf(store) }) });
+          summary = `${r.runs} run(s) (${r.epochs} epoch record(s))${filtered ? '' : `, ${r.policies} polic${r.policies === 1 ? 'y' : 'ies'}`}, format ${'metatune-traces'} v1`;
+        } else if (o.format === 'jsonl-epochs') {
           const r = await exportJsonl(query(), write);
           summary = `${r.runs} run(s), ${r.lines} line(s)`;
         } else if (o.format === 'csv') {

@@ -6,7 +6,9 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { DEFAULT_STORE_URL, getStore, migrateStore } from '../../traces/get-store.js';
+import { MetatuneError } from '../../core/errors.js';
 import { redactUrl } from '../../traces/record-utils.js';
+import { copyStore } from '../../traces/store-copy.js';
 import { processIO, type CliIO } from '../io.js';
 
 export interface StoreCommandDeps {
@@ -29,7 +31,7 @@ function formatBytes(n: number): string {
 export function registerStoreCommand(program: Command, deps: StoreCommandDeps = {}): Command {
   const io = deps.io ?? processIO;
   const urlOf = (o: { store?: string }) => o.store ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL;
-  const store = program.command('store').description('trace store maintenance: schema migrations and statistics');
+  const store = program.command('store').description('trace store maintenance: schema migrations, statistics, copying between stores');
 
   store
     .command('migrate')
@@ -75,6 +77,40 @@ export function registerStoreCommand(program: Command, deps: StoreCommandDeps = 
         io.stdout(`${table.toString()}\n`);
       } finally {
         await s.close();
+      }
+    });
+  store
+    .command('copy')
+    .description('copy every run and policy from one store to another, exactly (streamed, resumable, idempotent): the way to move to PostgreSQL')
+    .requiredOption('--from <url>', 'source store URL')
+    .requiredOption('--to <url>', 'target store URL (created / migrated on first open)')
+    .option('--replace', 'overwrite target runs with the same id and other content (else they are reported as conflicts)')
+    .action(async (o: { from: string; to: string; replace?: boolean }) => {
+      const from = await getStore(o.from);
+      try {
+        const to = await getStore(o.to);
+        try {
+          const started = Date.now();
+          const s = await copyStore(from, to, { ...(o.replace ? { replace: true } : {}) });
+          const secs = (Date.now() - started) / 1000;
+          io.stdout(
+            `copied ${from.url} -> ${to.url} in ${secs.toFixed(1)} s: ${s.runs} run(s) read (${s.epochs} epoch record(s)); ` +
+              `added ${s.added}, already there ${s.unchanged}, replaced ${s.replaced}, duplicate source ${s.duplicates}, conflicts ${s.conflictCount}; ` +
+              `policies written ${s.policies}, unchanged ${s.policiesUnchanged}\n`,
+          );
+          if (s.conflictCount > 0) {
+            throw new MetatuneError(
+              'RUN_CONFLICT',
+              `${s.conflictCount} run(s) exist in ${to.url} with the same id and other content and were not copied (first: ${s.conflicts.slice(0, 5).join(', ')}). ` +
+                `Re-run with --replace to overwrite them.`,
+              { conflicts: s.conflicts },
+            );
+          }
+        } finally {
+          await to.close();
+        }
+      } finally {
+        await from.close();
       }
     });
   return store;

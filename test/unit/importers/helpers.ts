@@ -28,7 +28,7 @@ export async function importWith(importer: Importer, path: string, peers: readon
   const rejections: ImportRejection[] = [];
   for await (const ev of importer.import({ path, head: headOf(path) }, { peers }) as AsyncIterable<ImportEvent>) {
     if (ev.kind === 'run') runs.push(ev.run);
-    else rejections.push(ev);
+    else if (ev.kind === 'rejection') rejections.push(ev);
   }
   return { runs, rejections };
 }

@@ -57,7 +57,7 @@ describe('runImport', () => {
     expect(forced.files).toBe(5);
     await expect(runImport({ paths: [LOGS], importers, dryRun: true, format: 'tensorboard' })).rejects.toMatchObject({
       code: 'UNKNOWN_IMPORT_FORMAT',
-      message: expect.stringMatching(/Valid choices: auto, jsonl, keras-csv, mlflow, optuna-journal, tfevents, tfjs-history/),
+      message: expect.stringMatching(/Valid choices: auto, jsonl, keras-csv, metatune-traces, mlflow, optuna-journal, tfevents, tfjs-history/),
     });
     await expect(runImport({ paths: ['/no/such/dir/x.csv'], importers, dryRun: true })).rejects.toMatchObject({ code: 'IMPORT_PATH_NOT_FOUND' });
   });
@@ -91,17 +91,20 @@ describe('runImport', () => {
     const locked = new EnvironmentError('STORE_LOCKED', 'The store file x stayed locked by another process for 120000 ms.');
     let calls = 0;
     const store = {
-      importRun: async () => {
+      importRuns: async () => {
         calls++;
         throw locked;
       },
     } as unknown as TraceStore;
-    await expect(runImport({ paths: [sub], importers: [fakeImporter([])], store })).rejects.toBe(locked);
+    // The store's own code, with what was committed (nothing) and how to complete the import.
+    const err = await runImport({ paths: [sub], importers: [fakeImporter([])], store, batchRuns: 2 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STORE_LOCKED', details: { committed: 0 }, cause: locked });
+    expect((err as Error).message).toMatch(/stayed locked[^]*0 run\(s\) were committed before the failure[^]*Re-running the same import completes it/);
     expect(calls).toBe(1);
     // A network error of the store (Postgres down) is a store failure too, not an unreadable file.
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', syscall: 'connect' });
     calls = 0;
-    const down = { importRun: async () => (calls++, Promise.reject(refused)) } as unknown as TraceStore;
+    const down = { importRuns: async () => (calls++, Promise.reject(refused)) } as unknown as TraceStore;
     await expect(runImport({ paths: [sub], importers: [fakeImporter([])], store: down })).rejects.toBe(refused);
     expect(calls).toBe(1);
   });
