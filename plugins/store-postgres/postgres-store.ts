@@ -40,7 +40,7 @@ import {
 } from '../../src/traces/record-utils.js';
 import type { ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from '../../src/traces/trace.js';
-import { connectPool, mapConnectionError } from './connection.js';
+import { connectPool, destroySocket, endPool, isConnectionFailure, mapConnectionError } from './connection.js';
 import { migrate, schemaAhead, schemaBehind, schemaState } from './migrator.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 
@@ -151,8 +151,8 @@ export class PostgresTraceStore implements TraceStore {
         throw schemaBehind(args.url, state.version);
       }
     } catch (err) {
-      await pool.end().catch(() => undefined);
-      throw mapConnectionError(err, args.url);
+      await endPool(pool);
+      throw mapConnectionError(err, args.url, 'query');
     }
     return new PostgresTraceStore(args.url, pool, args.fetchSize ?? 200);
   }
@@ -170,28 +170,50 @@ export class PostgresTraceStore implements TraceStore {
     } catch (err) {
       throw mapConnectionError(err, this.#rawUrl);
     }
-    let broken: unknown;
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch((e: unknown) => {
-        broken = e;
-      });
-      throw mapConnectionError(err, this.#rawUrl);
+      const mapped = mapConnectionError(err, this.#rawUrl, 'query');
+      if (isConnectionFailure(mapped)) {
+        // A dead or silent connection: no ROLLBACK (it would wait for query_timeout again); the
+        // server rolls the transaction back when the connection goes, and the client is discarded.
+        broken = mapped as Error;
+        destroySocket(client);
+      } else {
+        await client.query('ROLLBACK').catch((e: unknown) => {
+          broken = e instanceof Error ? e : new Error(String(e));
+        });
+      }
+      throw mapped;
     } finally {
-      client.release(broken instanceof Error ? broken : undefined);
+      client.release(broken);
     }
   }
 
   async #q<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
     this.#checkOpen();
+    let client: PoolClient;
     try {
-      return (await this.#pool.query<T & import('pg').QueryResultRow>(sql, params)).rows;
+      client = await this.#pool.connect();
     } catch (err) {
       throw mapConnectionError(err, this.#rawUrl);
+    }
+    let broken: Error | undefined;
+    try {
+      return (await client.query<T & import('pg').QueryResultRow>(sql, params)).rows;
+    } catch (err) {
+      const mapped = mapConnectionError(err, this.#rawUrl, 'query');
+      if (isConnectionFailure(mapped)) {
+        broken = mapped as Error;
+        destroySocket(client);
+      }
+      throw mapped;
+    } finally {
+      client.release(broken);
     }
   }
 
@@ -421,11 +443,9 @@ export class PostgresTraceStore implements TraceStore {
   async getRun(runId: string): Promise<TraceRecord> {
     this.#checkOpen();
     requireRunId(runId, 'getRun');
-    try {
-      return await this.#readRun(this.#pool, runId);
-    } catch (err) {
-      throw mapConnectionError(err, this.#rawUrl);
-    }
+    const rows = await this.#q<RunRow>(`${RUN_SELECT} WHERE r.id = $1`, [runId]);
+    if (rows.length === 0) throw runNotFound(runId, this.url);
+    return rowToRecord(rows[0]!);
   }
 
   async *query(filter?: TraceQuery): AsyncIterable<TraceRecord> {
@@ -451,14 +471,17 @@ export class PostgresTraceStore implements TraceStore {
         if (rows.length < this.#fetchSize) break;
       }
     } catch (err) {
-      failed = err;
-      throw mapConnectionError(err, this.#rawUrl);
+      failed = mapConnectionError(err, this.#rawUrl, 'query');
+      throw failed;
     } finally {
       // Also reached when the consumer stops early (break): end the transaction, free the client.
-      let broken: Error | undefined;
-      await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch((e: Error) => {
-        broken = e;
-      });
+      let broken: Error | undefined = isConnectionFailure(failed) ? (failed as Error) : undefined;
+      if (broken) destroySocket(client);
+      else {
+        await client.query(failed ? 'ROLLBACK' : 'COMMIT').catch((e: Error) => {
+          broken = e;
+        });
+      }
       client.release(broken);
     }
   }
@@ -513,7 +536,7 @@ export class PostgresTraceStore implements TraceStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#pool.end();
+    await endPool(this.#pool);
   }
 }
 
@@ -523,8 +546,8 @@ export async function migratePostgres(url: string, target?: number) {
   try {
     return await migrate(pool, url, target);
   } catch (err) {
-    throw mapConnectionError(err, url);
+    throw mapConnectionError(err, url, 'query');
   } finally {
-    await pool.end().catch(() => undefined);
+    await endPool(pool);
   }
 }
