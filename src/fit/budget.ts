@@ -24,7 +24,7 @@ export interface HalvingOptions {
   readonly reductionFactor?: number;
   /**
    * Earliest rung, in epochs: below it the validation loss says too little about the end of a run.
-   * Defaults to max(1, ceil(epochs / 10)).
+   * Defaults to max(1, ceil(epochs / 8)).
    */
   readonly minEpochs?: number;
   /** Most candidates entered, whatever the budget. Defaults to 32. */
@@ -80,7 +80,7 @@ function rungsFor(n: number, epochs: number, eta: number, minEpochs: number): Ha
   let entrants = n;
   let previous = 0;
   for (let k = 0; k <= halvings; k++) {
-    const at = k === halvings ? epochs : Math.max(minEpochs, Math.round(epochs / eta ** (halvings - k)));
+    const at = k === halvings ? epochs : Math.max(minEpochs, Math.floor(epochs / eta ** (halvings - k)));
     // Rungs must be strictly increasing and leave room for the next one.
     if (at <= previous || at > epochs || (k < halvings && at >= epochs)) return undefined;
     const survivors = k === halvings ? 1 : Math.ceil(entrants / eta);
@@ -122,7 +122,7 @@ export function planSuccessiveHalving(ranked: readonly Ranked[], budget: number,
   if (!Number.isInteger(eta) || eta < 2) {
     throw new ValidationError('INVALID_PARAMETER', `\`reductionFactor\` must be an integer >= 2. Received: reductionFactor=${describeValue(eta)}.`, { argument: 'reductionFactor' });
   }
-  const minEpochs = options.minEpochs ?? Math.max(1, Math.ceil(epochs / 10));
+  const minEpochs = options.minEpochs ?? Math.max(1, Math.ceil(epochs / 8));
   if (new Set(ids).size !== ids.length) {
     throw new ValidationError('DUPLICATE_CANDIDATE', `planSuccessiveHalving: the ranking lists a candidate twice (${ids.join(', ')}). Each candidate may enter once.`, { ids });
   }

@@ -1,0 +1,66 @@
+/**
+ * `predict`: a folder written by `fit --out` + a data file → predictions (and metrics when the file
+ * has the target column). The rows go through the saved preprocess.json, so they are encoded
+ * exactly as the training rows were.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { evaluateRows } from './fit.js';
+import { argmaxRows, type FitMetrics } from './metrics.js';
+import { loadFitted, predictRows } from './model-io.js';
+import { applyPreprocess, readTable } from './preprocess.js';
+
+export interface PredictArgs {
+  /** Folder written by `metatune fit --out`. */
+  readonly model: string;
+  readonly data: string;
+  /** CSV to write the predictions to. Defaults to none. */
+  readonly out?: string;
+  /** IDX only: the labels file, to report metrics. */
+  readonly labels?: string;
+}
+
+export interface PredictResult {
+  readonly rows: number;
+  readonly kind: 'classification' | 'regression';
+  /** Class labels (classification) or values in the target's units (regression), one per row. */
+  readonly predictions: ReadonlyArray<string | number>;
+  /** Class probabilities, one row per input row (classification only). */
+  readonly probabilities?: ReadonlyArray<readonly number[]>;
+  /** When the file has the target column. */
+  readonly metrics?: FitMetrics;
+  readonly notes: readonly string[];
+}
+
+function csvCell(v: string | number): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function predictFile(args: PredictArgs): Promise<PredictResult> {
+  const { model, preprocess: spec } = await loadFitted(args.model);
+  try {
+    const raw = await readTable(resolve(args.data), { ...(spec.image ? { target: args.labels } : {}), label: args.data });
+    const inputs = applyPreprocess(spec, raw);
+    const out = predictRows(model, inputs.x, inputs.n);
+    let predictions: Array<string | number>;
+    let probabilities: number[][] | undefined;
+    if (spec.kind === 'classification') {
+      const k = spec.classNames!.length;
+      predictions = Array.from(argmaxRows(out, k), (c) => spec.classNames![c]!);
+      probabilities = Array.from({ length: inputs.n }, (_, i) => Array.from(out.subarray(i * k, i * k + k)));
+    } else {
+      const s = spec.targetScaling ?? { mean: 0, std: 1 };
+      predictions = Array.from(out, (v) => v * s.std + s.mean);
+    }
+    const metrics = inputs.y ? evaluateRows(model, spec, inputs.x, inputs.y, inputs.n) : undefined;
+    if (args.out) {
+      const header = spec.kind === 'classification' ? ['prediction', ...spec.classNames!.map((c) => `p_${c}`)] : ['prediction'];
+      const lines = predictions.map((p, i) => [p, ...(probabilities?.[i]?.map((v) => Number(v.toPrecision(6))) ?? [])].map(csvCell).join(','));
+      writeFileSync(args.out, `${header.map(csvCell).join(',')}\n${lines.join('\n')}\n`);
+    }
+    return { rows: inputs.n, kind: spec.kind, predictions, ...(probabilities && { probabilities }), ...(metrics && { metrics }), notes: inputs.notes };
+  } finally {
+    model.dispose();
+  }
+}
