@@ -14,6 +14,8 @@ import { registerRunsCommand } from './traces/runs-command.js';
 import { registerStoreCommand } from './traces/store-command.js';
 import { registerTasksCommand } from './tasks-command.js';
 import { registerSweepCommand } from './sweep-command.js';
+import { registerFitCommand } from './fit-command.js';
+import { registerPredictCommand } from './predict-command.js';
 import { getStore, storeFactoriesOf } from '../traces/get-store.js';
 import type { Importer } from '../traces/importer.js';
 
@@ -121,6 +123,8 @@ export function buildProgram(io: CliIO): Command {
   registerStoreCommand(program, { io });
   registerTasksCommand(program, io);
   registerSweepCommand(program, { io });
+  registerFitCommand(program, { io, runtime: () => ctx.runtime() });
+  registerPredictCommand(program, io);
   return program;
 }
 

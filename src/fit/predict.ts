@@ -23,6 +23,8 @@ export interface PredictArgs {
 export interface PredictResult {
   readonly rows: number;
   readonly kind: 'classification' | 'regression';
+  /** Classification: the class of each probability column. */
+  readonly classes?: readonly string[];
   /** Class labels (classification) or values in the target's units (regression), one per row. */
   readonly predictions: ReadonlyArray<string | number>;
   /** Class probabilities, one row per input row (classification only). */
@@ -59,7 +61,7 @@ export async function predictFile(args: PredictArgs): Promise<PredictResult> {
       const lines = predictions.map((p, i) => [p, ...(probabilities?.[i]?.map((v) => Number(v.toPrecision(6))) ?? [])].map(csvCell).join(','));
       writeFileSync(args.out, `${header.map(csvCell).join(',')}\n${lines.join('\n')}\n`);
     }
-    return { rows: inputs.n, kind: spec.kind, predictions, ...(probabilities && { probabilities }), ...(metrics && { metrics }), notes: inputs.notes };
+    return { rows: inputs.n, kind: spec.kind, ...(spec.classNames && { classes: spec.classNames }), predictions, ...(probabilities && { probabilities }), ...(metrics && { metrics }), notes: inputs.notes };
   } finally {
     model.dispose();
   }
