@@ -44,11 +44,20 @@ interface BaseEntry {
   readonly licence: string;
   /** Variants listed for this dataset (any other valid variant id loads too). */
   readonly variants: readonly VariantSpec[];
+  /**
+   * Input width of the `~half` variant when it is not round(width / 2): the half is drawn from the
+   * raw columns, before one-hot encoding, so it depends on which categorical columns it keeps
+   * (measured; the suite test checks it).
+   */
+  readonly halfWidth?: number;
 }
 
 const SKLEARN = 'BSD-3-Clause';
 const STDLIB = 'PDDL-1.0 / CC0-1.0';
 const MNIST = 'CC BY-SA 3.0';
+const MLBENCH = 'UCI via R mlbench (GPL-2)';
+const KERNLAB = 'UCI via R kernlab (GPL-2)';
+const MODELDATA = 'MIT (R modeldata)';
 
 // Variants: two subsample sizes, two label-noise levels (classification), unscaled, half the features (tables).
 const SUB: VariantSpec[] = [{ subsample: 0.5, seed: 1 }, { subsample: 0.25, seed: 1 }];
@@ -65,6 +74,25 @@ const BASES: readonly BaseEntry[] = [
   { id: 'mnist', name: 'MNIST (3,750-row subsample)', kind: 'classification', rows: 3750, inputShape: [28, 28, 1], numClasses: 10, licence: MNIST, variants: [...SUB, ...NOISE] },
   { id: 'boston_housing', name: 'Boston house prices', kind: 'regression', rows: 506, inputShape: [13], licence: STDLIB, variants: [...SUB, ...UNSCALED, ...HALF] },
   { id: 'cps_wages_1985', name: 'CPS 1985 log wages', kind: 'regression', rows: 534, inputShape: [20], licence: STDLIB, variants: [...SUB, ...UNSCALED] },
+  // Converted from Debian's R packages by scripts/datasets/convert-r.R (notes: data/datasets/<id>.md).
+  { id: 'sonar', name: 'Sonar: mines vs rocks', kind: 'classification', rows: 208, inputShape: [60], numClasses: 2, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'ionosphere', name: 'Ionosphere radar returns', kind: 'classification', rows: 351, inputShape: [33], numClasses: 2, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'glass', name: 'Glass identification', kind: 'classification', rows: 214, inputShape: [9], numClasses: 6, licence: MLBENCH, variants: [SUB[0]!, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'vehicle', name: 'Vehicle silhouettes', kind: 'classification', rows: 846, inputShape: [18], numClasses: 4, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'vowel', name: 'Vowel recognition (Deterding)', kind: 'classification', rows: 990, inputShape: [24], numClasses: 11, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF], halfWidth: 19 },
+  { id: 'satellite', name: 'Landsat satellite (1,000-row subsample)', kind: 'classification', rows: 1000, inputShape: [36], numClasses: 6, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'letter', name: 'Letter recognition (1,300-row subsample)', kind: 'classification', rows: 1300, inputShape: [16], numClasses: 26, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'pima', name: 'Pima Indians diabetes (corrected)', kind: 'classification', rows: 768, inputShape: [8], numClasses: 2, licence: MLBENCH, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'soybean', name: 'Soybean disease (large)', kind: 'classification', rows: 683, inputShape: [99], numClasses: 19, licence: MLBENCH, variants: [SUB[0]!, ...NOISE, ...HALF], halfWidth: 51 },
+  { id: 'house_votes_84', name: '1984 US Congressional votes', kind: 'classification', rows: 435, inputShape: [32], numClasses: 2, licence: MLBENCH, variants: [...SUB, ...NOISE, ...HALF] },
+  { id: 'dna', name: 'Splice-junction DNA (1,000-row subsample)', kind: 'classification', rows: 1000, inputShape: [180], numClasses: 3, licence: MLBENCH, variants: [...SUB, ...NOISE, ...HALF] },
+  { id: 'spam', name: 'Spambase (1,000-row subsample)', kind: 'classification', rows: 1000, inputShape: [57], numClasses: 2, licence: KERNLAB, variants: [...SUB, ...NOISE, ...UNSCALED, ...HALF] },
+  { id: 'lending_club', name: 'Lending Club loans (1,500-row subsample)', kind: 'classification', rows: 1500, inputShape: [119], numClasses: 2, licence: MODELDATA, variants: [...SUB, ...UNSCALED] },
+  { id: 'servo', name: 'Servo rise time', kind: 'regression', rows: 167, inputShape: [12], licence: MLBENCH, variants: [...UNSCALED, ...HALF] },
+  { id: 'ozone', name: 'Los Angeles ozone 1976', kind: 'regression', rows: 361, inputShape: [29], licence: MLBENCH, variants: [...SUB, ...UNSCALED, ...HALF], halfWidth: 17 },
+  { id: 'concrete', name: 'Concrete compressive strength', kind: 'regression', rows: 1030, inputShape: [8], licence: MODELDATA, variants: [...SUB, ...UNSCALED, ...HALF] },
+  { id: 'ames', name: 'Ames house prices (1,000-row subsample): log price', kind: 'regression', rows: 1000, inputShape: [314], licence: MODELDATA, variants: [...UNSCALED, ...HALF], halfWidth: 135 },
+  { id: 'meats', name: 'Tecator meat NIR spectra: water', kind: 'regression', rows: 215, inputShape: [100], licence: MODELDATA, variants: [...SUB, ...UNSCALED, ...HALF] },
 ];
 
 /** data/tasks at the package root: two levels up from src/tasks, three from dist/src/tasks. */
@@ -78,7 +106,12 @@ export function suiteDir(): string {
 
 function info(base: BaseEntry, variant?: VariantSpec): SuiteTaskInfo {
   const tableWidth = base.inputShape.length === 1 ? base.inputShape[0]! : undefined;
-  const width = variant?.featureFraction !== undefined && tableWidth ? Math.max(1, Math.round(tableWidth * variant.featureFraction)) : undefined;
+  const width =
+    variant?.featureFraction !== undefined && tableWidth
+      ? variant.featureFraction === 0.5 && base.halfWidth !== undefined
+        ? base.halfWidth
+        : Math.max(1, Math.round(tableWidth * variant.featureFraction))
+      : undefined;
   const inputShape = width !== undefined ? [width] : base.inputShape;
   return {
     id: formatTaskId(base.id, variant),
@@ -94,7 +127,7 @@ function info(base: BaseEntry, variant?: VariantSpec): SuiteTaskInfo {
   };
 }
 
-/** The suite's tasks (8 datasets and, unless `variants: false`, their listed variants), without loading data. */
+/** The suite's tasks (26 datasets and, unless `variants: false`, their listed variants), without loading data. */
 export function listSuiteTasks(options: { variants?: boolean } = {}): SuiteTaskInfo[] {
   return BASES.flatMap((b) => [info(b), ...(options.variants === false ? [] : b.variants.map((v) => info(b, v)))]);
 }
