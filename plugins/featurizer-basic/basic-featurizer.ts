@@ -29,6 +29,17 @@ export const BASIC_FEATURES = {
   mean_abs_correlation: 'mean |Pearson r| over pairs of non-constant features (0 with fewer than 2)',
   sparsity: 'fraction of cells that are exactly 0',
   binary_fraction: 'fraction of features with exactly two distinct values',
+  // Input scale (version 2): what the optimizer sees. Standardised tables sit near mean 0 / std 1;
+  // unscaled ones (raw counts, prices, years) do not, and then a rate that suits one task diverges on another.
+  feature_abs_mean: 'mean |x| over all cells, as loaded',
+  feature_abs_max: 'max |x| over all cells, as loaded',
+  log10_feature_abs_max: 'log10 of max |x| (-12 when every cell is 0)',
+  feature_std_mean: 'mean standard deviation (population) over non-constant features (0 with none)',
+  log10_feature_std_spread: 'log10(max std / min std) over non-constant features (0 with fewer than 2)',
+  feature_mean_abs_max: 'max over features of |column mean|',
+  target_abs_mean: 'mean |y| of the regression target as loaded (0 for classification)',
+  target_std: 'standard deviation of the regression target as loaded, i.e. the scale the loss sees (0 for classification)',
+  log10_target_raw_std: 'log10 of the regression target\'s std in its original units (targetScaling.std, else target_std; 0 for classification)',
 } as const;
 
 export type BasicFeatureName = keyof typeof BASIC_FEATURES;
@@ -65,8 +76,8 @@ export function basicFeaturizer(args: BasicFeaturizerArgs = {}): Featurizer {
   const correlationRows = requireInteger('correlationRows', args.correlationRows ?? 2000, 2, 'basic featurizer');
   return Object.freeze({
     id: 'basic',
-    version: 1,
-    description: 'Size, class balance, target entropy/shape, feature skew/kurtosis, correlation, sparsity, binary features',
+    version: 2,
+    description: 'Size, class balance, target entropy/shape, feature skew/kurtosis, correlation, sparsity, binary features, input and target scale',
     featureNames: Object.freeze(Object.keys(BASIC_FEATURES)),
     async featurize(task: LoadedTask, ctx: FeaturizeContext): Promise<Record<string, number>> {
       const d = rowSize(task);
@@ -78,6 +89,9 @@ export function basicFeaturizer(args: BasicFeaturizerArgs = {}): Featurizer {
       let targetEntropy = 0;
       let targetSkew = 0;
       let targetKurtosis = 0;
+      let targetAbsMean = 0;
+      let targetStd = 0;
+      let targetRawStd = 0;
       if (classification) {
         const k = task.numClasses ?? 0;
         const counts = new Array<number>(k).fill(0);
@@ -89,16 +103,24 @@ export function basicFeaturizer(args: BasicFeaturizerArgs = {}): Featurizer {
         const m = moments(y);
         targetSkew = m.skew;
         targetKurtosis = m.kurtosis;
+        targetAbsMean = y.length > 0 ? y.reduce((a, v) => a + Math.abs(v), 0) / y.length : 0;
+        targetStd = Math.sqrt(m.variance);
+        targetRawStd = task.targetScaling ? task.targetScaling.std : targetStd;
       }
 
       const cols: Moments[] = [];
       let zeros = 0;
       let binary = 0;
+      let absSum = 0;
+      let absMax = 0;
       for (let j = 0; j < d; j++) {
         const col = column(task, d, j);
         cols.push(moments(col));
         const distinct = new Set<number>();
         for (const v of col) {
+          const a = Math.abs(v);
+          absSum += a;
+          if (a > absMax) absMax = a;
           if (v === 0) zeros++;
           if (distinct.size <= 2) distinct.add(v);
         }
@@ -107,6 +129,9 @@ export function basicFeaturizer(args: BasicFeaturizerArgs = {}): Featurizer {
       const varying = cols.map((m, j) => ({ m, j })).filter((c) => !c.m.constant);
       const [skewMean, skewMax] = meanMax(varying.map((c) => Math.abs(c.m.skew)));
       const [kurtMean, kurtMax] = meanMax(varying.map((c) => Math.abs(c.m.kurtosis)));
+      const stds = varying.map((c) => Math.sqrt(c.m.variance));
+      const [stdMean, stdMax] = meanMax(stds);
+      const stdMin = stds.length > 0 ? Math.min(...stds) : 0;
 
       // Correlation on a seeded row subsample: moments of the subsample, not of all rows, so r stays in [-1, 1].
       let corrSum = 0;
@@ -143,6 +168,15 @@ export function basicFeaturizer(args: BasicFeaturizerArgs = {}): Featurizer {
         mean_abs_correlation: pairs > 0 ? corrSum / pairs : 0,
         sparsity: n * d > 0 ? zeros / (n * d) : 0,
         binary_fraction: d > 0 ? binary / d : 0,
+        feature_abs_mean: n * d > 0 ? absSum / (n * d) : 0,
+        feature_abs_max: absMax,
+        log10_feature_abs_max: Math.log10(Math.max(absMax, 1e-12)),
+        feature_std_mean: stdMean,
+        log10_feature_std_spread: stds.length >= 2 && stdMin > 0 ? Math.log10(stdMax / stdMin) : 0,
+        feature_mean_abs_max: cols.length > 0 ? Math.max(...cols.map((m) => Math.abs(m.mean))) : 0,
+        target_abs_mean: targetAbsMean,
+        target_std: targetStd,
+        log10_target_raw_std: classification || !(targetRawStd > 0) ? 0 : Math.log10(targetRawStd),
       };
       return Object.fromEntries(Object.entries(values).map(([k, v]) => [`basic.${k}`, v]));
     },

@@ -99,7 +99,7 @@ export function checkFeaturizerOutput(f: Featurizer, raw: Readonly<Record<string
  * @example
  * const { features, featurizers } = await featurizeTask(task, [basicFeaturizer, landmarkFeaturizer()], { seed: 0 });
  * features['basic.rows'];   // 150 for iris
- * featurizers;              // ['basic@1', 'landmark@1']
+ * featurizers;              // ['basic@2', 'landmark@1']
  */
 export async function featurizeTask(task: LoadedTask, featurizers: readonly Featurizer[], ctx: FeaturizeTaskContext): Promise<FeaturizeResult> {
   if (!Number.isInteger(ctx.seed)) {

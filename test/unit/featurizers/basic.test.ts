@@ -63,6 +63,17 @@ describe('basic featurizer on a tiny classification task (hand-computed)', () =>
     ['sparsity', 6 / 18],
     // only f2 has exactly two distinct values
     ['binary_fraction', 1 / 3],
+    // input scale: |cells| sum to 6 + 21 + 3 = 30 over 18 cells; the largest is 6
+    ['feature_abs_mean', 30 / 18], // 1.666667
+    ['feature_abs_max', 6],
+    ['log10_feature_abs_max', Math.log10(6)], // 0.778151
+    // stds √2 = 1.414214, √2.916667 = 1.707825, 0.5
+    ['feature_std_mean', (1.414214 + 1.707825 + 0.5) / 3], // 1.207346
+    ['log10_feature_std_spread', Math.log10(1.707825 / 0.5)], // 0.533471
+    ['feature_mean_abs_max', 3.5], // column means 1, 3.5, 0.5
+    ['target_abs_mean', 0],
+    ['target_std', 0],
+    ['log10_target_raw_std', 0],
   ])('%s', (name, expected) => {
     expect(f[`basic.${name}`]).toBeCloseTo(expected, 5);
   });
@@ -102,6 +113,15 @@ describe('basic featurizer on a tiny regression task (hand-computed)', () => {
     ['mean_abs_correlation', 0], // fewer than two non-constant features
     ['sparsity', 1 / 8], // one zero (f0 row 0) of 8 cells
     ['binary_fraction', 0],
+    ['feature_abs_mean', 26 / 8], // (0+1+2+3) + 4·5 = 26 over 8 cells
+    ['feature_abs_max', 5],
+    ['log10_feature_abs_max', Math.log10(5)],
+    ['feature_std_mean', Math.sqrt(1.25)], // only f0 varies: 1.118034
+    ['log10_feature_std_spread', 0], // fewer than two non-constant features
+    ['feature_mean_abs_max', 5], // the constant column's mean
+    ['target_abs_mean', 4], // (1+2+3+10)/4
+    ['target_std', Math.sqrt(12.5)], // 3.535534
+    ['log10_target_raw_std', Math.log10(Math.sqrt(12.5))], // no targetScaling: the std as loaded, 0.548455
   ])('%s', (name, expected) => {
     expect(f[`basic.${name}`]).toBeCloseTo(expected, 5);
   });
@@ -135,6 +155,15 @@ describe('basic featurizer on iris (real data)', () => {
     expect(f['basic.mean_abs_correlation']).toBeCloseTo(0.594116, 5);
     expect(f['basic.sparsity']).toBe(0);
     expect(f['basic.binary_fraction']).toBe(0);
+    // Input scale of the raw (unstandardised) iris file, numpy: np.abs(X).mean() = 3.4645, np.abs(X).max() = 7.9,
+    // X.std(0).mean() = 0.944702, log10(X.std(0).max() / X.std(0).min()) = 0.607465, np.abs(X.mean(0)).max() = 5.843333
+    expect(f['basic.feature_abs_mean']).toBeCloseTo(3.4645, 4);
+    expect(f['basic.feature_abs_max']).toBeCloseTo(7.9, 5);
+    expect(f['basic.log10_feature_abs_max']).toBeCloseTo(Math.log10(7.9), 5);
+    expect(f['basic.feature_std_mean']).toBeCloseTo(0.944702, 5);
+    expect(f['basic.log10_feature_std_spread']).toBeCloseTo(0.607465, 5);
+    expect(f['basic.feature_mean_abs_max']).toBeCloseTo(5.843333, 5);
+    expect(f['basic.target_std']).toBe(0);
   });
 
   it('a seeded row subsample for the correlation stays close to the full value and is deterministic', async () => {

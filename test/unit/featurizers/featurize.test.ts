@@ -49,7 +49,7 @@ describe('featurizeTask', () => {
   it('skips model-aware featurizers without a model and runs them with one', async () => {
     const without = await featurizeTask(irisTask(), [defaultBasicFeaturizer, defaultLandmarkFeaturizer, modelFeaturizer], { seed: 0 });
     expect(without.skipped).toEqual(['model']);
-    expect(without.featurizers).toEqual(['basic@1', 'landmark@1']);
+    expect(without.featurizers).toEqual(['basic@2', 'landmark@1']);
     const mlp = BASIC_ZOO.find((e) => e.id === 'mlp-medium')!;
     const withModel = await featurizeTask(irisTask(), [defaultBasicFeaturizer, modelFeaturizer], { seed: 0, model: mlp });
     expect(withModel.skipped).toEqual([]);
