@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { resolveBackend, type BackendInfo, type BackendName } from '../src/tfjs/backend.js';
-import { lrScheduler, type LrSchedulerCallback } from '../src/tfjs/callback.js';
+import { lrScheduler, type LrSchedulerCallback } from '../src/callback.js';
 import { loadDigits, type DigitsArrays } from './lib/digits.js';
 import { describeMachine, machineLine } from './lib/machine.js';
 import { formatNumber, formatPercent, formatSpread, printTable } from './lib/table.js';

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { createContainer, type MetatuneRuntime } from '../src/core/container.js';
+import { createContainer, type MetatuneRuntime } from '../src/container.js';
 import { fit, type FitSummary } from '../src/fit/fit.js';
 import { resolvePolicy } from '../src/fit/policy-source.js';
 import { deriveSeed, seededRandom, shuffleInPlace } from '../src/tasks/random.js';

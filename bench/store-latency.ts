@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { getStore } from '../src/traces/get-store.js';
+import { getStore } from '../src/container.js';
 import type { TraceStore } from '../src/traces/store.js';
 import type { NewTrace, TraceEpoch, TraceRecord } from '../src/traces/trace.js';
 import { describeMachine, machineLine } from './lib/machine.js';

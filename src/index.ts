@@ -7,7 +7,8 @@
 export * from './core/errors.js';
 export { TOKENS } from './core/tokens.js';
 export { Registry, type Contribution, type RegistryOptions } from './core/registry.js';
-export { createContainer, defaultRuntime, type CreateContainerOptions, type MetatuneRuntime } from './core/container.js';
+export { createContainer, defaultRuntime, buildRuntime, builtinImporters, type CreateContainerOptions, type MetatuneRuntime } from './container.js';
+export { builtinScheduleRuntime, type ScheduleRuntime } from './schedule-runtime.js';
 export { loadConfig, findConfigFile, CONFIG_FILE_NAME, type MetatuneConfig } from './core/config.js';
 export type { PluginManifest } from './core/plugins.js';
 export { validateDocument, validateWithSchema, type SchemaProblem } from './core/json-validation.js';
@@ -33,7 +34,9 @@ export { builtinOptimizerAdapters } from '../plugins/optimizers-tfjs/adapters.js
 // into a store, and the importers' contract ([2/5]).
 export type * from './traces/trace.js';
 export type * from './traces/store.js';
-export { getStore, migrateStore, DEFAULT_STORE_URL, type TraceStoreFactory } from './traces/get-store.js';
+export { getStore, migrateStore } from './container.js';
+export { openStore, resolveStoreFactory, storeUrlOf, type StoreFactories, type StoreFactorySource } from './traces/get-store.js';
+export { DEFAULT_STORE_URL, type TraceStoreFactory, type MigrationReport } from './traces/store-factory.js';
 export { StoreRecorder, type StoreRecorderArgs } from './traces/store-recorder.js';
 export type { Importer } from './traces/importer.js';
 
@@ -54,7 +57,8 @@ export { readCorpus, corpusManifest } from './corpus/read.js';
 export { corpusGrid, type CorpusCandidate } from './corpus/grid.js';
 
 // Sweeps ([3/5]): one trial, or a whole sweep (random / grid / successive halving) in worker processes.
-export { runTrial, type TrialConfig, type TrialResult } from './sweeps/trial.js';
+export { runTrial, runSweep } from './container.js';
+export type { TrialConfig, TrialResult } from './sweeps/trial.js';
 export { makeOptimizer, disposeOptimizer, OPTIMIZER_NAMES, type OptimizerConfig, type OptimizerName } from './train/optimizers.js';
 // One "train this candidate on this task split" for sweeps, the demo and fit.
 export {
@@ -68,4 +72,4 @@ export {
   type ModelSource,
 } from './train/train-candidate.js';
 export { substitutePlaceholders, substituteLearningRate, type RunLength } from './schedules/placeholders.js';
-export { runSweep, SWEEP_STRATEGIES, type SweepOptions, type SweepSummary, type SweepStrategy } from './sweeps/runner.js';
+export { SWEEP_STRATEGIES, type SweepOptions, type SweepSummary, type SweepStrategy } from './sweeps/runner.js';

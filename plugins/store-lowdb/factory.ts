@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../../src/core/errors.js';
-import type { TraceStoreFactory } from '../../src/traces/get-store.js';
+import type { TraceStoreFactory } from '../../src/traces/store-factory.js';
 
 /** The absolute path a `file:` URL names. */
 export function filePathOf(url: string, cwd = process.cwd()): string {

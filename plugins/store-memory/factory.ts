@@ -1,5 +1,5 @@
 /** `memory:` URLs: a fresh, empty store per open (nothing is shared between opens). */
-import type { TraceStoreFactory } from '../../src/traces/get-store.js';
+import type { TraceStoreFactory } from '../../src/traces/store-factory.js';
 import { MemoryTraceStore } from '../../src/traces/memory-store.js';
 
 export const memoryStoreFactory: TraceStoreFactory = {

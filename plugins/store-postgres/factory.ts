@@ -2,7 +2,7 @@
  * `postgres://` and `postgresql://` URLs → PostgreSQL store. The store module (and through it
  * the `pg` driver) is imported only when such a URL is opened.
  */
-import type { MigrationReport, TraceStoreFactory } from '../../src/traces/get-store.js';
+import type { MigrationReport, TraceStoreFactory } from '../../src/traces/store-factory.js';
 
 async function open(url: string) {
   const { PostgresTraceStore } = await import('./postgres-store.js');

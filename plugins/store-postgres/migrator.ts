@@ -5,7 +5,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { MetatuneError } from '../../src/core/errors.js';
-import type { MigrationReport } from '../../src/traces/get-store.js';
+import type { MigrationReport } from '../../src/traces/store-factory.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations/index.js';
 import { redactUrl } from '../../src/traces/record-utils.js';
 

@@ -175,7 +175,7 @@ export function registerDemoCommand(program: Command, ctx: CliContext): void {
         seed: requireInteger('--seed', Number(opts.seed), 0),
         repeats: requireInteger('--repeats', Number(opts.repeats), 1),
         schedule: readSpecArgument(String(opts.schedule)),
-        backend: opts.backend as string | undefined,
+        backend: await ctx.backend(opts.backend as string | undefined),
         target: requireInRange('--target', Number(opts.target), 0, 1),
       };
       const log = (line: string) => io.stderr(`${line}\n`);

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../container.js';
 import type { CliContext } from './context.js';
 import type { CliIO } from './io.js';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { requireInRange, requireInteger } from '../core/validation.js';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { ValidationError } from '../core/errors.js';
 import type { Policy } from '../meta/policy.js';
 import { fit, type FitEvent, type FitSummary, type RunReport } from '../fit/fit.js';
@@ -11,7 +11,8 @@ import { requireBudget } from '../fit/budget.js';
 import { DEFAULT_MAX_LEVELS } from '../fit/preprocess.js';
 import { resolvePolicy } from '../fit/policy-source.js';
 import { BACKEND_NAMES, type BackendName } from '../tfjs/backend.js';
-import { DEFAULT_STORE_URL, getStore, storeFactoriesOf } from '../traces/get-store.js';
+import { openStore, storeUrlOf } from '../traces/get-store.js';
+import { DEFAULT_STORE_URL } from '../traces/store-factory.js';
 import type { CliIO } from './io.js';
 
 export interface FitCommandDeps {
@@ -90,7 +91,7 @@ export function registerFitCommand(program: Command, deps: FitCommandDeps): void
     .option('--validation <fraction>', 'share of the rows held out for validation', '0.2')
     .option('--max-levels <n>', 'most distinct values a text column may have to be one-hot encoded', String(DEFAULT_MAX_LEVELS))
     .option('--out <dir>', 'folder to save the model in', 'metatune-model')
-    .option('--store <url>', `trace store to record the runs in (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--store <url>', `trace store to record the runs in (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .option('--compare', 'also train tfjs defaults (mlp-medium, Adam 1e-3, constant) on the same split and seed')
     .option('--backend <name>', `${BACKEND_NAMES.join(' | ')} (default: best available)`)
     .option('--json', 'print one JSON summary on stdout instead of the report')
@@ -111,8 +112,8 @@ export function registerFitCommand(program: Command, deps: FitCommandDeps): void
       }
       const runtime = await deps.runtime();
       const policy = await (deps.policy ?? ((arg, rt) => resolvePolicy(arg, rt, io.cwd)))(String(o.policy), runtime);
-      const storeUrl = (o.store as string | undefined) ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL;
-      const store = await getStore(storeUrl, storeFactoriesOf(runtime));
+      const storeUrl = storeUrlOf(o.store as string | undefined, runtime.config);
+      const store = await openStore(storeUrl, runtime);
       const showBar = o.progress === true || (deps.isTTY ?? process.stderr.isTTY === true);
       let bar: cliProgress.SingleBar | undefined;
       let done = 0;

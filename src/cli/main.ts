@@ -16,8 +16,6 @@ import { registerTasksCommand } from './tasks-command.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { registerFitCommand } from './fit-command.js';
 import { registerPredictCommand } from './predict-command.js';
-import { getStore, storeFactoriesOf } from '../traces/get-store.js';
-import type { Importer } from '../traces/importer.js';
 
 const EXAMPLES = `
 Examples:
@@ -107,22 +105,23 @@ export function buildProgram(io: CliIO): Command {
     .addHelpText('after', EXAMPLES);
   (program as Command & { lastCommanderError?: () => string }).lastCommanderError = () => lastCommanderError;
   const ctx = createCliContext(program, io);
+  // Every command starts from the same runtime: a bad --plugin or config file fails all of them alike,
+  // and none can silently ignore them.
+  program.hook('preAction', async () => {
+    await ctx.runtime();
+  });
   registerScheduleCommand(program, ctx);
   registerValidateCommand(program, ctx);
   registerFamiliesCommand(program, ctx);
   registerPluginsCommand(program, ctx);
   registerDemoCommand(program, ctx);
-  // Importers and store schemes come from the container, so third-party plugins can add formats and stores.
-  const traceDeps = {
-    io,
-    importers: async () => (await ctx.runtime()).contributions<Importer>('importers').map((c) => c.value),
-    openStore: async (url: string) => getStore(url, storeFactoriesOf(await ctx.runtime())),
-  };
-  registerImportCommand(program, traceDeps);
-  registerRunsCommand(program, traceDeps);
-  registerStoreCommand(program, { io });
-  registerTasksCommand(program, io);
-  registerSweepCommand(program, { io });
+  // Importers, store schemes, families and models all come from the one runtime, so third-party
+  // plugins and the config file count for every command.
+  registerImportCommand(program, ctx);
+  registerRunsCommand(program, ctx);
+  registerStoreCommand(program, ctx);
+  registerTasksCommand(program, ctx);
+  registerSweepCommand(program, ctx);
   registerFitCommand(program, { io, runtime: () => ctx.runtime() });
   registerPredictCommand(program, io);
   return program;

@@ -3,14 +3,13 @@ import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import Table from 'cli-table3';
 import { ValidationError } from '../core/errors.js';
-import { DEFAULT_STORE_URL } from '../traces/get-store.js';
+import { DEFAULT_STORE_URL } from '../traces/store-factory.js';
 import { runSweep, SWEEP_STRATEGIES, type SweepEvent, type SweepStrategy, type SweepSummary, type TrialSummary } from '../sweeps/runner.js';
 import { loadSpace } from '../sweeps/space.js';
 import { integerOption, missingOption } from './options.js';
-import { processIO, type CliIO } from './io.js';
+import type { CliContext } from './context.js';
 
 export interface SweepCommandDeps {
-  readonly io?: CliIO;
   /** Whether stderr is a terminal (the progress bar is shown only then, or with --progress). Defaults to `process.stderr.isTTY`. */
   readonly isTTY?: boolean;
   /** Compiled worker module (tests; defaults to dist/src/sweeps/worker.js). */
@@ -72,8 +71,8 @@ export function formatSweepSummary(s: SweepSummary): string {
  * trains the candidates of a search space on one task, each stored as a trace; stopping and
  * starting the same command again resumes (see src/sweeps/runner.ts).
  */
-export function registerSweepCommand(program: Command, deps: SweepCommandDeps = {}): Command {
-  const io = deps.io ?? processIO;
+export function registerSweepCommand(program: Command, ctx: CliContext, deps: SweepCommandDeps = {}): Command {
+  const io = ctx.io;
   return program
     .command('sweep')
     .description('train the candidates of a search space (models × optimizers × schedules) on one task; every trial becomes a trace; re-running resumes')
@@ -82,7 +81,7 @@ export function registerSweepCommand(program: Command, deps: SweepCommandDeps = 
     .option('--budget <n>', 'trials to run (required for random and halving; grid: the first n points, default all)')
     .option('--strategy <name>', `${SWEEP_STRATEGIES.join(' | ')}`, 'random')
     .option('--workers <k>', 'worker processes (tfjs trains on one thread per process); 0 trains in this process', '0')
-    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL}); memory: only with --workers 0`)
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL}); memory: only with --workers 0`)
     .option('--seed <s>', 'sampling seed, also the split / weight-init seed of every trial', '0')
     .option('--sweep-id <id>', 'sweep id (default: a hash of task, space, strategy, seed and budget, so the same command resumes)')
     .option('--epochs <e>', "epochs per trial (overrides the space's)")
@@ -103,7 +102,9 @@ export function registerSweepCommand(program: Command, deps: SweepCommandDeps = 
       const spacePath = o.space !== undefined ? resolve(io.cwd, o.space) : undefined;
       const space = spacePath ? loadSpace(spacePath, o.space) : undefined;
       const task = /[\\/]|\.(json|csv|tsv|gz|txt)$/i.test(o.task) ? resolve(io.cwd, o.task) : o.task;
-      const storeUrl = o.store ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL;
+      const runtime = await ctx.runtime();
+      const storeUrl = await ctx.storeUrl(o.store);
+      const backend = await ctx.backend();
       const showBar = o.progress === true || (deps.isTTY ?? process.stderr.isTTY === true);
       let bar: cliProgress.SingleBar | undefined;
       let best = Infinity;
@@ -139,6 +140,8 @@ export function registerSweepCommand(program: Command, deps: SweepCommandDeps = 
           minResource: integerOption('--min-resource', o.minResource, 1),
           reductionFactor: integerOption('--reduction-factor', o.reductionFactor, 2),
           ...(deps.workerModule && { workerModule: deps.workerModule }),
+          ...(backend && { backend }),
+          runtime,
           onEvent,
         });
         bar?.stop();

@@ -2,13 +2,14 @@ import { Command } from 'commander';
 import Table from 'cli-table3';
 import { ValidationError } from '../core/errors.js';
 import { listSuiteTasks, loadTask } from '../tasks/suite.js';
-import { processIO, type CliIO } from './io.js';
+import type { CliContext } from './context.js';
 
 /**
  * `metatune tasks list [--no-variants] [--json]`: the built-in suite, without loading data.
  * `metatune tasks show <id|file> [--seed n] [--json]`: loads one task and prints its shape, split and notes.
  */
-export function registerTasksCommand(program: Command, io: CliIO = processIO): Command {
+export function registerTasksCommand(program: Command, ctx: CliContext): Command {
+  const io = ctx.io;
   const tasks = program.command('tasks').description('the built-in suite of real tasks and their variants; load and inspect a task');
 
   tasks

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { createContainer } from '../core/container.js';
+import { createContainer } from '../container.js';
 import { displayPath, readJsonFile, validateDocument } from '../core/json-validation.js';
 import { importPlugin, loadPlugin, readManifest } from '../core/plugins.js';
 import type { ScheduleSpec } from '../schedules/schedule.js';

@@ -16,12 +16,10 @@ export interface MetatuneConfig {
   readonly $schema?: string;
   /** npm package names (resolved from the config file's folder) or paths to plugin folders. */
   readonly plugins: readonly string[];
-  /** Trace store URL (memory:, file:, postgres:). */
+  /** Trace store URL for every command that opens a store, after `--store` and `$METATUNE_STORE`. */
   readonly store?: string;
-  /** tfjs backend to use instead of the best available one. */
+  /** tfjs backend for the commands that train (demo, sweep), after `--backend`. */
   readonly backend?: BackendName;
-  /** Default options for commands and the callback. */
-  readonly defaults?: Readonly<Record<string, unknown>>;
 }
 
 export interface LoadedConfig {

@@ -23,11 +23,11 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ValidationError } from '../core/errors.js';
-import { runTrial } from '../sweeps/trial.js';
+import { runTrial } from '../container.js';
 import { suiteTaskInfo } from '../tasks/suite.js';
 import type { LoadedTask } from '../tasks/task.js';
 import { resolveBackend } from '../tfjs/backend.js';
-import { getStore } from '../traces/get-store.js';
+import { getStore } from '../container.js';
 import type { TraceStore } from '../traces/store.js';
 import type { NewTrace, TraceRecord } from '../traces/trace.js';
 import {

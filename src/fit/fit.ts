@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TrainingError, ValidationError } from '../core/errors.js';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import type { Candidate } from '../meta/candidate.js';
 import type { Decision, Policy, TaskDescription } from '../meta/policy.js';
 import type { ModelZooEntry } from '../models/model-zoo.js';

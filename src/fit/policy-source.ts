@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotFoundError, ValidationError } from '../core/errors.js';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import type { Learner } from '../meta/learner.js';
 import { POLICY_FORMAT_VERSION, type Policy, type PolicyArtifact } from '../meta/policy.js';
 

@@ -3,10 +3,11 @@
  * owns the plan and every halving decision; a worker only trains the trial it is sent and asks the
  * parent, after each epoch of a halving sweep, whether to go on.
  */
+import type { RuntimeOrigin } from '../runtime.js';
 import type { TrialConfig, TrialResult } from './trial.js';
 
 export type ParentMessage =
-  | { readonly type: 'init'; readonly storeUrl: string; readonly sweepId: string; readonly backend?: string }
+  | { readonly type: 'init'; readonly storeUrl: string; readonly sweepId: string; readonly backend?: string; readonly runtime?: RuntimeOrigin }
   | { readonly type: 'trial'; readonly config: TrialConfig; readonly askEachEpoch: boolean }
   | { readonly type: 'decision'; readonly trialId: string; readonly epoch: number; readonly decision: 'continue' | 'prune' }
   | { readonly type: 'exit' };

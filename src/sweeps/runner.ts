@@ -23,13 +23,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError, MetatuneError, ValidationError } from '../core/errors.js';
-import { defaultRuntime, type MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { requireInteger } from '../core/validation.js';
 import type { ModelZooEntry } from '../models/model-zoo.js';
 import { resolveBackend, type BackendName } from '../tfjs/backend.js';
 import { loadTask } from '../tasks/suite.js';
 import type { LoadedTask } from '../tasks/task.js';
-import { getStore } from '../traces/get-store.js';
+import { openStore } from '../traces/get-store.js';
 import type { TraceStore } from '../traces/store.js';
 import type { RunStatus, TraceRecord } from '../traces/trace.js';
 import { SuccessiveHalving } from './halving.js';
@@ -72,7 +72,8 @@ export interface SweepOptions {
   readonly backend?: BackendName;
   /** Compiled worker module. Defaults to worker.js next to this module (dist/src/sweeps/worker.js). */
   readonly workerModule?: string;
-  readonly runtime?: MetatuneRuntime;
+  /** Registries (zoo, schedules, stores); workers rebuild the same runtime from its `origin` (plugins, config). */
+  readonly runtime: MetatuneRuntime;
   /** Progress events. */
   readonly onEvent?: (event: SweepEvent) => void;
 }
@@ -130,7 +131,7 @@ export function defaultSweepId(o: Pick<SweepOptions, 'task' | 'space' | 'strateg
 }
 
 /** The trial configs of a sweep, by index (before resume). */
-export function planTrials(o: SweepOptions): TrialConfig[] {
+export function planTrials(o: Omit<SweepOptions, 'runtime'>): TrialConfig[] {
   const space = o.space ?? DEFAULT_SPACE;
   const label = o.spaceLabel ?? (o.space ? '<space>' : '<default space>');
   const seed = o.seed ?? 0;
@@ -272,12 +273,12 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   }
   const halving =
     options.strategy === 'halving' ? new SuccessiveHalving({ minResource: options.minResource ?? 1, reductionFactor: options.reductionFactor ?? 3 }) : undefined;
-  const runtime = options.runtime ?? defaultRuntime();
+  const runtime = options.runtime;
   // In-process trials and the space check need a backend; workers resolve their own.
   const backendInfo = workers === 0 ? await resolveBackend({ ...(options.backend && { preferred: options.backend }), quiet: true }) : undefined;
   const space = options.space ?? DEFAULT_SPACE;
   checkSpace(space, {
-    models: runtime.contributions<ModelZooEntry>('models').map((c) => c.value.id),
+    models: runtime.models.ids(),
     schedules: runtime.schedules,
     file: options.spaceLabel ?? (options.space ? '<space>' : '<default space>'),
   });
@@ -285,7 +286,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   // A task that does not load fails the command now, not every trial; in-process trials reuse it.
   const taskCache = new Map<string, LoadedTask>([[`${options.task}@${options.seed ?? 0}`, await loadTask(options.task, { seed: options.seed ?? 0 })]]);
   const sweepId = options.sweepId ?? defaultSweepId(options);
-  const store = options.store ?? (await getStore(options.storeUrl));
+  const store = options.store ?? (await openStore(options.storeUrl, runtime));
   const ownStore = options.store === undefined;
   try {
     // --- resume: finished trials are kept, interrupted attempts are closed and re-run
@@ -533,7 +534,13 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
         maybeDone();
       });
       child.on('error', fail);
-      post({ type: 'init', storeUrl: options.storeUrl, sweepId: args.sweepId, ...(options.backend && { backend: options.backend }) });
+      post({
+        type: 'init',
+        storeUrl: options.storeUrl,
+        sweepId: args.sweepId,
+        ...(options.backend && { backend: options.backend }),
+        ...(options.runtime.origin && { runtime: options.runtime.origin }),
+      });
     };
     for (let i = 0; i < count; i++) start();
   });

@@ -1,6 +1,5 @@
-import { defaultRuntime, type MetatuneRuntime } from '../core/container.js';
 import { requireInteger } from '../core/validation.js';
-import type { ModelZooEntry } from '../models/model-zoo.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { loadTask } from '../tasks/suite.js';
 import type { LoadedTask } from '../tasks/task.js';
 import { StoreRecorder } from '../traces/store-recorder.js';
@@ -45,7 +44,8 @@ export interface RunTrialDeps {
   readonly sweepId: string;
   /** Prefix of stored run ids. Defaults to `<sweepId>:`. */
   readonly runIdPrefix?: string;
-  readonly runtime?: MetatuneRuntime;
+  /** Registries: the zoo, schedule families, optimizer adapters. */
+  readonly runtime: MetatuneRuntime;
   readonly decide?: EpochDecider;
   /** Loaded tasks by `task@seed`, shared across trials of one process (loading mnist costs ~100 ms). */
   readonly taskCache?: Map<string, LoadedTask>;
@@ -65,12 +65,11 @@ async function cachedTask(config: TrialConfig, cache: Map<string, LoadedTask> | 
  * `StoreRecorder` under a deterministic run id. A pruned trial is stored with status `pruned`, not dropped.
  */
 export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise<TrialResult> {
-  const runtime = deps.runtime ?? defaultRuntime();
+  const runtime = deps.runtime;
   const where = `trial ${config.trialId}`;
   const epochs = requireInteger('epochs', config.epochs, 1, where);
   const batchSize = requireInteger('batchSize', config.batchSize, 1, where);
-  const models = runtime.contributions<ModelZooEntry>('models').map((c) => c.value);
-  const entry = zooEntryFor(config.model, { values: () => models }, where);
+  const entry = zooEntryFor(config.model, runtime.models, where);
   const task = await cachedTask(config, deps.taskCache);
 
   const runId = `${deps.runIdPrefix ?? `${deps.sweepId}:`}${config.trialId}`;

@@ -1,13 +1,15 @@
 /**
  * A sweep worker process (forked by the runner; dist/src/sweeps/worker.js in the package). tfjs
  * trains on one thread per process, so a sweep gets parallelism from K of these. Each opens the
- * sweep's store by URL (file: or postgres://: both safe with several writer processes), trains the
+ * sweep's store by URL with the runtime the parent was built with (its plugins and config file) (file: or postgres://: both safe with several writer processes), trains the
  * trials it is sent with `runTrial`, and asks the parent for every halving decision. When the
  * parent goes away (killed), the IPC channel closes and the worker exits at once: its running
  * trace stays `running`, which the next start of the sweep marks as interrupted and re-runs.
  */
 import { resolveBackend, type BackendName } from '../tfjs/backend.js';
-import { getStore } from '../traces/get-store.js';
+import { createContainer, defaultRuntime } from '../container.js';
+import type { MetatuneRuntime } from '../runtime.js';
+import { openStore } from '../traces/get-store.js';
 import type { TraceStore } from '../traces/store.js';
 import type { LoadedTask } from '../tasks/task.js';
 import { serializeError, type ParentMessage, type WorkerMessage } from './protocol.js';
@@ -20,6 +22,7 @@ if (!process.send) {
 
 const send = (m: WorkerMessage) => process.send!(m);
 let store: TraceStore | undefined;
+let runtime: MetatuneRuntime | undefined;
 let sweepId = '';
 const taskCache = new Map<string, LoadedTask>();
 const pending = new Map<string, (d: 'continue' | 'prune') => void>();
@@ -45,7 +48,9 @@ async function handle(msg: ParentMessage): Promise<void> {
       try {
         sweepId = msg.sweepId;
         const info = await resolveBackend({ ...(msg.backend && { preferred: msg.backend as BackendName }), quiet: true });
-        store = await getStore(msg.storeUrl);
+        // The parent's plugins and config file: a third-party family or store scheme works here too.
+        runtime = msg.runtime ? await createContainer(msg.runtime) : defaultRuntime();
+        store = await openStore(msg.storeUrl, runtime);
         send({ type: 'ready', backend: info.name });
       } catch (err) {
         send({ type: 'fatal', error: serializeError(err) });
@@ -57,6 +62,7 @@ async function handle(msg: ParentMessage): Promise<void> {
       try {
         const result = await runTrial(config, {
           store: store!,
+          runtime: runtime!,
           sweepId,
           taskCache,
           ...(askEachEpoch && {

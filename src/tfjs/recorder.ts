@@ -10,7 +10,9 @@
  *   training continues); recorders that need speed buffer internally.
  */
 
-export type RunStatus = 'running' | 'completed' | 'diverged' | 'pruned' | 'failed';
+import type { RunStatus } from '../traces/trace.js';
+
+export type { RunStatus };
 
 export interface RunStartInfo {
   /** tfjs optimizer class name and its learning rate at start. */

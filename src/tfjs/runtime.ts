@@ -1,4 +1,3 @@
-import { defaultRuntime } from '../core/container.js';
 import type { BuiltSchedule, ScheduleResolver, ScheduleSpec } from '../schedules/schedule.js';
 import { isStatefulSchedule } from '../schedules/schedule.js';
 import { ValidationError, describeValue } from '../core/errors.js';
@@ -6,18 +5,42 @@ import type { OptimizerAdapterSource } from './adapter-lookup.js';
 
 /**
  * The registries the callback and the wrapper need. Both fields are optional: a missing one comes
- * from the process container's `defaultRuntime()` (built-in plugins), fetched only when needed so
- * that callers passing both never build the container.
+ * from the process default that a composition root installed (the public barrel installs the full
+ * built-in runtime, 'metatune/callback' the schedule-only one), fetched only when needed so that
+ * callers passing both never build it.
  */
 export interface TfjsRuntime {
-  /** Builds schedule specs (native or interop). Defaults to defaultRuntime().schedules. */
+  /** Builds schedule specs (native or interop). Defaults to the installed default's. */
   readonly schedules?: ScheduleResolver;
-  /** Optimizer adapters by tfjs class name. Defaults to defaultRuntime().optimizers. */
+  /** Optimizer adapters by tfjs class name. Defaults to the installed default's. */
   readonly optimizers?: OptimizerAdapterSource;
 }
 
+type DefaultKind = 'schedules-only' | 'full';
+let installed: { provider: () => Required<TfjsRuntime>; kind: DefaultKind } | undefined;
+
+/**
+ * Called by a composition root when it is loaded: which runtime `lrScheduler` / `scheduledOptimizer`
+ * use when given a spec and no runtime. The full built-in runtime wins over the schedule-only one
+ * (both hold the same schedule families and adapters; the full one is already built when loaded).
+ */
+export function installDefaultTfjsRuntime(provider: () => Required<TfjsRuntime>, kind: DefaultKind): void {
+  if (installed?.kind === 'full') return;
+  installed = { provider, kind };
+}
+
+function defaults(): Required<TfjsRuntime> {
+  if (!installed) {
+    throw new ValidationError(
+      'NO_RUNTIME',
+      'No schedule runtime: pass `runtime` (e.g. `await createContainer()`), or import lrScheduler from "metatune" or "metatune/callback", which install the built-in one.',
+    );
+  }
+  return installed.provider();
+}
+
 export function optimizerSource(runtime?: TfjsRuntime): OptimizerAdapterSource {
-  return runtime?.optimizers ?? defaultRuntime().optimizers;
+  return runtime?.optimizers ?? defaults().optimizers;
 }
 
 /** A built schedule is a function (pure) or `{kind: "stateful"}`; anything else is a spec to build. */
@@ -42,7 +65,7 @@ export function resolveSchedule(schedule: ScheduleSpec | BuiltSchedule | undefin
       { argument: 'schedule', rule: 'spec or schedule', received: schedule },
     );
   }
-  const resolver = runtime?.schedules ?? defaultRuntime().schedules;
+  const resolver = runtime?.schedules ?? defaults().schedules;
   return resolver.build(schedule as ScheduleSpec);
 }
 

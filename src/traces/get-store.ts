@@ -1,54 +1,27 @@
 /**
- * `getStore(url)`: the one way to open a trace store (Optuna's `get_storage`). The URL scheme picks
- * a `TraceStoreFactory` contribution (extension point `metatune.TraceStoreFactory`):
+ * `openStore(url, runtime)`: the one way to open a trace store (Optuna's `get_storage`). The URL
+ * scheme picks a `TraceStoreFactory` (src/traces/store-factory.ts) among those the runtime's plugins
+ * contribute, built-in or third-party alike:
  *   memory:                          in-process, for tests and dry runs
  *   file:<path>                      lowdb JSON file, relative to the working directory (the default)
  *   postgres://user@host:5432/db     PostgreSQL (also postgresql://), for many machines
  * Drivers are imported only when their scheme is opened, so `memory:` never loads `pg`.
  */
 import { ValidationError } from '../core/errors.js';
-import { Registry } from '../core/registry.js';
-import { memoryStoreFactory } from '../../plugins/store-memory/factory.js';
-import { lowdbStoreFactory } from '../../plugins/store-lowdb/factory.js';
-import { postgresStoreFactories } from '../../plugins/store-postgres/factory.js';
+import type { Registry } from '../core/registry.js';
 import { redactUrl } from './record-utils.js';
 import type { TraceStore } from './store.js';
+import { DEFAULT_STORE_URL, type MigrationReport, type TraceStoreFactory } from './store-factory.js';
 
-/** What `metatune store migrate` reports. */
-export interface MigrationReport {
-  /** Versions applied by this call, in order (empty when the schema was current). */
-  readonly applied: readonly { readonly version: number; readonly name: string }[];
-  /** Schema version after the call. */
-  readonly version: number;
-}
 
-/** Extension point `TraceStoreFactory`: opens the stores of one URL scheme. */
-export interface TraceStoreFactory {
-  /** The URL scheme without the colon: "memory", "file", "postgres". */
-  readonly id: string;
-  /** One line for `metatune plugins` and error messages. */
-  readonly description?: string;
-  /** An example URL, shown when a URL is not understood. */
-  readonly example?: string;
-  open(url: string): Promise<TraceStore>;
-  /** Brings the store's schema up to date (stores without a schema leave it out). */
-  migrate?(url: string): Promise<MigrationReport>;
-}
+/** The factories by scheme: a runtime's `stores` registry. */
+export type StoreFactories = Pick<Registry<TraceStoreFactory>, 'has' | 'get' | 'ids' | 'values'>;
 
-export const DEFAULT_STORE_URL = 'file:./.metatune/store.json';
+/** A runtime (anything with `stores`), or the registry itself. */
+export type StoreFactorySource = { readonly stores: StoreFactories } | StoreFactories;
 
-/** The factories shipped with metatune (store-memory, store-lowdb, store-postgres). */
-export function builtinStoreFactories(): Registry<TraceStoreFactory> {
-  return new Registry<TraceStoreFactory>({ kind: 'trace store scheme', notFoundCode: 'UNKNOWN_STORE_URL' }, [
-    { plugin: 'store-memory', value: memoryStoreFactory },
-    { plugin: 'store-lowdb', value: lowdbStoreFactory },
-    ...postgresStoreFactories.map((value) => ({ plugin: 'store-postgres', value })),
-  ]);
-}
-
-/** The store factories a runtime's plugins contribute (built-ins and third-party schemes). */
-export function storeFactoriesOf(runtime: { contributions<T>(kind: 'stores'): Array<{ plugin: string; value: T }> }): Registry<TraceStoreFactory> {
-  return new Registry<TraceStoreFactory>({ kind: 'trace store scheme', notFoundCode: 'UNKNOWN_STORE_URL' }, runtime.contributions<TraceStoreFactory>('stores'));
+function factoriesOf(source: StoreFactorySource): StoreFactories {
+  return 'stores' in source ? source.stores : source;
 }
 
 /** Levenshtein distance (scheme names are short; a plain DP table is enough). */
@@ -73,7 +46,8 @@ function schemeOf(url: string): string | undefined {
 }
 
 /** Picks the factory for `url` or throws `UNKNOWN_STORE_URL` listing the schemes and the nearest one. */
-export function resolveStoreFactory(url: string, factories: Registry<TraceStoreFactory> = builtinStoreFactories()): TraceStoreFactory {
+export function resolveStoreFactory(url: string, source: StoreFactorySource): TraceStoreFactory {
+  const factories = factoriesOf(source);
   if (typeof url !== 'string' || url.trim() === '') {
     throw new ValidationError('UNKNOWN_STORE_URL', `The store URL must be a non-empty string. Received: ${JSON.stringify(url)}. Example: ${DEFAULT_STORE_URL}.`, {
       url,
@@ -105,22 +79,18 @@ export function resolveStoreFactory(url: string, factories: Registry<TraceStoreF
   );
 }
 
-/**
- * Opens the store at `url` (defaults to `$METATUNE_STORE`, else `file:./.metatune/store.json`).
- * `factories` defaults to the built-in schemes; a container passes the registry of its plugins.
- */
-export async function getStore(
-  url: string = process.env.METATUNE_STORE ?? DEFAULT_STORE_URL,
-  factories: Registry<TraceStoreFactory> = builtinStoreFactories(),
-): Promise<TraceStore> {
-  return resolveStoreFactory(url, factories).open(url);
+/** Opens the store at `url` with the factory its scheme names. */
+export async function openStore(url: string, runtime: StoreFactorySource): Promise<TraceStore> {
+  return resolveStoreFactory(url, runtime).open(url);
 }
 
-/** Applies pending schema migrations of the store at `url` (a no-op report for schemes without a schema). */
-export async function migrateStore(
-  url: string = process.env.METATUNE_STORE ?? DEFAULT_STORE_URL,
-  factories: Registry<TraceStoreFactory> = builtinStoreFactories(),
-): Promise<MigrationReport | undefined> {
-  const factory = resolveStoreFactory(url, factories);
+/** Applies pending schema migrations of the store at `url` (undefined for schemes without a schema). */
+export async function migrateStore(url: string, runtime: StoreFactorySource): Promise<MigrationReport | undefined> {
+  const factory = resolveStoreFactory(url, runtime);
   return factory.migrate ? factory.migrate(url) : undefined;
+}
+
+/** The store URL a command uses: its `--store`, else `$METATUNE_STORE`, else the config file's `store`, else the default. */
+export function storeUrlOf(flag: string | undefined, config?: { readonly config: { readonly store?: string } }): string {
+  return flag ?? process.env.METATUNE_STORE ?? config?.config.store ?? DEFAULT_STORE_URL;
 }

@@ -7,9 +7,8 @@
  * metric names are the ones the log used (`val_loss`, `val_acc`, …), except that the learning
  * rate is always `lr` on the epoch record, whatever the source called it.
  */
-import type { RunStatus } from '../tfjs/recorder.js';
-
-export type { RunStatus };
+/** How a run ended (or that it is still going). Shared by the trace, the callback's recorder and importers. */
+export type RunStatus = 'running' | 'completed' | 'diverged' | 'pruned' | 'failed';
 
 export type TaskKind = 'classification' | 'regression' | 'unknown';
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schemaProblems } from '../../src/core/json-validation.js';
-import { getStore } from '../../src/traces/get-store.js';
+import { getStore } from '../../src/container.js';
 import type { TraceStore } from '../../src/traces/store.js';
 import type { NewTrace, TraceEpoch, TraceRecord } from '../../src/traces/trace.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-postgres.js';

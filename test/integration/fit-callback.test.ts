@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { jest } from '@jest/globals';
-import { defaultRuntime } from '../../src/core/container.js';
+import { defaultRuntime } from '../../src/container.js';
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { lrScheduler } from '../../src/tfjs/callback.js';
+import { lrScheduler } from '../../src/callback.js';
 import { currentController } from '../../src/tfjs/controller-lock.js';
 import { MemoryRecorder } from '../../src/tfjs/memory-recorder.js';
 import { irisTensors } from '../helpers/iris.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { createContainer, type MetatuneRuntime } from '../../src/core/container.js';
+import { createContainer, type MetatuneRuntime } from '../../src/container.js';
 import { MetatuneError } from '../../src/core/errors.js';
 import { registerFitCommand } from '../../src/cli/fit-command.js';
 import { registerPredictCommand } from '../../src/cli/predict-command.js';

@@ -1,9 +1,9 @@
 import { jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { lrScheduler } from '../../src/tfjs/callback.js';
+import { lrScheduler } from '../../src/callback.js';
 import { StoreRecorder } from '../../src/traces/store-recorder.js';
-import { getStore } from '../../src/traces/get-store.js';
+import { getStore } from '../../src/container.js';
 import type { TraceStore } from '../../src/traces/store.js';
 import { resolveBackend } from '../../src/tfjs/backend.js';
 import { irisTensors } from '../helpers/iris.js';

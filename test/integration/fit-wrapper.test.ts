@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { defaultRuntime } from '../../src/core/container.js';
+import { defaultRuntime } from '../../src/container.js';
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { scheduledOptimizer } from '../../src/tfjs/wrapper.js';
+import { scheduledOptimizer } from '../../src/callback.js';
 import { irisTensors } from '../helpers/iris.js';
 
 /** Custom training loops on iris with the scheduledOptimizer wrapper (wasm backend). */

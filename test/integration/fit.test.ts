@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContainer } from '../../src/core/container.js';
+import { createContainer } from '../../src/container.js';
 import { fit } from '../../src/fit/fit.js';
 import { loadFitted } from '../../src/fit/model-io.js';
 import { predictFile } from '../../src/fit/predict.js';
-import { getStore } from '../../src/traces/get-store.js';
+import { getStore } from '../../src/container.js';
 import { corpusWinnersPolicy } from '../helpers/corpus-winners-policy.js';
 
 const ANES = 'data/examples/anes96.csv';

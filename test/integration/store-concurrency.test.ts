@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getStore } from '../../src/traces/get-store.js';
+import { getStore } from '../../src/container.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-postgres.js';
 import { buildStoreModules, type BuiltModules } from './workers/build-store-modules.js';
 

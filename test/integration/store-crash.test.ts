@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LowdbTraceStore } from '../../plugins/store-lowdb/lowdb-store.js';
-import { getStore } from '../../src/traces/get-store.js';
+import { getStore } from '../../src/container.js';
 import { buildRecord } from '../../src/traces/record-utils.js';
 import type { TraceStore } from '../../src/traces/store.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-postgres.js';

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getStore } from '../../src/traces/get-store.js';
+import { getStore } from '../../src/container.js';
 import type { TraceRecord } from '../../src/traces/trace.js';
 import { buildStoreModules, type BuiltModules } from './workers/build-store-modules.js';
 
@@ -19,7 +19,7 @@ const DRIVER = join(dirname(fileURLToPath(import.meta.url)), 'workers', 'sweep-d
 let built: BuiltModules;
 let dir: string;
 beforeAll(async () => {
-  built = buildStoreModules(['src/sweeps/runner.ts', 'src/sweeps/worker.ts'], { assets: true });
+  built = buildStoreModules(['src/container.ts', 'src/sweeps/worker.ts'], { assets: true });
   dir = await mkdtemp(join(tmpdir(), 'metatune-sweep-'));
 });
 afterAll(async () => {
@@ -40,7 +40,7 @@ interface DriverRun {
  */
 function drive(options: object, killAfterFirstTrial: boolean): Promise<DriverRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DRIVER, join(built.dir, 'src/sweeps/runner.js'), join(built.dir, 'src/sweeps/worker.js'), JSON.stringify(options)], {
+    const child = spawn(process.execPath, [DRIVER, join(built.dir, 'src/container.js'), join(built.dir, 'src/sweeps/worker.js'), JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
       env: { ...process.env, METATUNE_BACKEND: 'wasm', NODE_OPTIONS: '' },

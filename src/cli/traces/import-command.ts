@@ -3,23 +3,16 @@ import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { MetatuneError, ValidationError } from '../../core/errors.js';
-import { builtinImporters } from '../../traces/builtin-importers.js';
-import { DEFAULT_STORE_URL, getStore } from '../../traces/get-store.js';
-import { formatRejection, type Importer } from '../../traces/importer.js';
+import { DEFAULT_STORE_URL } from '../../traces/store-factory.js';
+import { formatRejection } from '../../traces/importer.js';
 import { runImport, type ImportSummary } from '../../traces/import-runner.js';
 import type { TraceStore } from '../../traces/store.js';
 import type { TaskRef } from '../../traces/trace.js';
-import { processIO, type CliIO } from '../io.js';
+import type { CliContext } from '../context.js';
 
 /** Inputs above this size get a progress bar (on a terminal). */
 export const PROGRESS_THRESHOLD_BYTES = 5 * 1024 * 1024;
 
-export interface TraceCommandDeps {
-  readonly io?: CliIO;
-  /** The importers to use (the container's contributions). Defaults to the built-in plugins. */
-  readonly importers?: () => Promise<readonly Importer[]>;
-  readonly openStore?: (url: string) => Promise<TraceStore>;
-}
 
 /** `--task id` or `--task task.json` (a TaskRef: {"id": …, "name"?, "kind"?, "parentDataset"?, …}). */
 export function readTaskOption(value: string, cwd: string): TaskRef {
@@ -62,22 +55,22 @@ export function formatSummary(summary: ImportSummary, cwd: string, dryRun: boole
  * `metatune import <paths or globs...> [--format auto|<id>] [--task id|file] [--store url] [--dry-run]`.
  * Exit code 1 (error IMPORT_REJECTED) when any record was rejected; the good ones are imported anyway.
  */
-export function registerImportCommand(program: Command, deps: TraceCommandDeps = {}): Command {
-  const io = deps.io ?? processIO;
+export function registerImportCommand(program: Command, ctx: CliContext): Command {
+  const io = ctx.io;
   return program
     .command('import')
     .description('import training logs (TensorBoard, Keras CSVLogger, tfjs History, JSONL, Optuna journal, MLflow) into the trace store')
     .argument('<paths...>', 'files, directories (walked) or globs')
     .option('--format <id>', 'auto (sniff each file) or an importer id: metatune-traces, tfevents, keras-csv, tfjs-history, jsonl, optuna-journal, mlflow', 'auto')
     .option('--task <id|file>', 'task id, or a task JSON file, for every imported run (default: derived from each source)')
-    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .option('--dry-run', 'read and validate everything, write nothing')
     .option('--replace', 'runs of a metatune-traces file overwrite stored runs with the same id and other content (else RUN_CONFLICT)')
     .action(async (paths: string[], opts: { format: string; task?: string; store?: string; dryRun?: boolean; replace?: boolean }) => {
-      const importers = await (deps.importers ?? builtinImporters)();
+      const importers = (await ctx.runtime()).importers;
       const task = opts.task !== undefined ? readTaskOption(opts.task, io.cwd) : undefined;
       const dryRun = opts.dryRun ?? false;
-      const store = dryRun ? undefined : await (deps.openStore ?? getStore)(opts.store ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL);
+      const store = dryRun ? undefined : await ctx.openStore(opts.store);
       let bar: cliProgress.SingleBar | undefined;
       try {
         const summary = await runImport({

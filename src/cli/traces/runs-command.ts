@@ -4,11 +4,10 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import Table from 'cli-table3';
 import { exportCsv, exportJsonl, exportOptunaJournal, exportTraces, EXPORT_FORMATS, type ExportFormat } from '../../traces/exporters/index.js';
-import { DEFAULT_STORE_URL, getStore } from '../../traces/get-store.js';
+import { DEFAULT_STORE_URL } from '../../traces/store-factory.js';
 import type { TraceQuery, TraceStore } from '../../traces/store.js';
 import type { RunStatus, TraceRecord } from '../../traces/trace.js';
-import { processIO } from '../io.js';
-import type { TraceCommandDeps } from './import-command.js';
+import type { CliContext } from '../context.js';
 
 interface QueryOpts {
   store?: string;
@@ -31,7 +30,7 @@ function toQuery(o: QueryOpts): TraceQuery {
 
 const withQueryOptions = (c: Command) =>
   c
-    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .option('--task <id>', 'only runs of this task')
     .option('--status <list>', 'only runs with these statuses (comma-separated: running,completed,diverged,pruned,failed)')
     .option('--importer <id>', 'only runs imported by this importer')
@@ -47,9 +46,9 @@ function fmt(v: number | undefined): string {
 }
 
 /** `metatune runs list|show <id>|export --format jsonl|csv|optuna-journal [--out file]`. */
-export function registerRunsCommand(program: Command, deps: TraceCommandDeps = {}): Command {
-  const io = deps.io ?? processIO;
-  const open = (url?: string) => (deps.openStore ?? getStore)(url ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL);
+export function registerRunsCommand(program: Command, ctx: CliContext): Command {
+  const io = ctx.io;
+  const open = (url?: string) => ctx.openStore(url);
   const runs = program.command('runs').description('list, show and export the runs in the trace store');
 
   withQueryOptions(runs.command('list').description('one line per run: id, task, status, epochs, best metric, source'))
@@ -79,7 +78,7 @@ export function registerRunsCommand(program: Command, deps: TraceCommandDeps = {
     .command('show')
     .description('the whole record of one run, as JSON')
     .argument('<id>', 'run id')
-    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .action(async (id: string, o: { store?: string }) => {
       const store = await open(o.store);
       try {

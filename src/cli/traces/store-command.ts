@@ -5,16 +5,12 @@
  */
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { DEFAULT_STORE_URL, getStore, migrateStore } from '../../traces/get-store.js';
+import { migrateStore } from '../../traces/get-store.js';
+import { DEFAULT_STORE_URL } from '../../traces/store-factory.js';
 import { MetatuneError } from '../../core/errors.js';
 import { redactUrl } from '../../traces/record-utils.js';
 import { copyStore } from '../../traces/store-copy.js';
-import { processIO, type CliIO } from '../io.js';
-
-export interface StoreCommandDeps {
-  /** Where output goes. Defaults to the process's stdout/stderr. */
-  readonly io?: CliIO;
-}
+import type { CliContext } from '../context.js';
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -28,18 +24,17 @@ function formatBytes(n: number): string {
   return `${v.toFixed(1)} ${units[u]}`;
 }
 
-export function registerStoreCommand(program: Command, deps: StoreCommandDeps = {}): Command {
-  const io = deps.io ?? processIO;
-  const urlOf = (o: { store?: string }) => o.store ?? process.env.METATUNE_STORE ?? DEFAULT_STORE_URL;
+export function registerStoreCommand(program: Command, ctx: CliContext): Command {
+  const io = ctx.io;
   const store = program.command('store').description('trace store maintenance: schema migrations, statistics, copying between stores');
 
   store
     .command('migrate')
     .description('apply pending schema migrations (PostgreSQL); a no-op for file: and memory: stores')
-    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .action(async (o: { store?: string }) => {
-      const url = urlOf(o);
-      const report = await migrateStore(url);
+      const url = await ctx.storeUrl(o.store);
+      const report = await migrateStore(url, await ctx.runtime());
       if (!report) {
         io.stdout(`${redactUrl(url)}: this kind of store has no schema to migrate.\n`);
         return;
@@ -55,10 +50,10 @@ export function registerStoreCommand(program: Command, deps: StoreCommandDeps = 
   store
     .command('stats')
     .description('runs (by status), tasks, epochs and size of the trace store')
-    .option('--store <url>', `trace store URL (default: $METATUNE_STORE or ${DEFAULT_STORE_URL})`)
+    .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .option('--json', 'print the statistics as one JSON object')
     .action(async (o: { store?: string; json?: boolean }) => {
-      const s = await getStore(urlOf(o));
+      const s = await ctx.openStore(o.store);
       try {
         const stats = await s.stats();
         if (o.json) {
@@ -86,9 +81,9 @@ export function registerStoreCommand(program: Command, deps: StoreCommandDeps = 
     .requiredOption('--to <url>', 'target store URL (created / migrated on first open)')
     .option('--replace', 'overwrite target runs with the same id and other content (else they are reported as conflicts)')
     .action(async (o: { from: string; to: string; replace?: boolean }) => {
-      const from = await getStore(o.from);
+      const from = await ctx.openStore(o.from);
       try {
-        const to = await getStore(o.to);
+        const to = await ctx.openStore(o.to);
         try {
           const started = Date.now();
           const s = await copyStore(from, to, { ...(o.replace ? { replace: true } : {}) });

@@ -1,7 +1,7 @@
 /**
  * Child processes in the reliability tests must run the real store code, but `npm test` has no
  * build step. This transpiles (no type-check: `tsc --noEmit` already ran) the import graph of
- * src/traces/get-store.ts into plain ES modules under node_modules/.cache/, where bare imports
+ * src/container.ts (the composition root: `getStore` with the built-in store plugins) into plain ES modules under node_modules/.cache/, where bare imports
  * (lowdb, pg, proper-lockfile) still resolve to the project's node_modules. Takes about a second.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ function relativeImports(source: string): string[] {
 
 export interface BuiltModules {
   readonly dir: string;
-  /** Absolute path of the compiled src/traces/get-store.js. */
+  /** Absolute path of the compiled src/container.js (exports `getStore`). */
   readonly getStore: string;
   /** Absolute path of the compiled lowdb store module. */
   readonly lowdbStore: string;
@@ -39,8 +39,9 @@ export interface BuildOptions {
 
 /** Transpiles the import graph of `entries` (paths relative to the repository root); see the module comment. */
 export function buildStoreModules(
-  entries = ['src/traces/get-store.ts', 'plugins/store-lowdb/lowdb-store.ts', 'plugins/store-postgres/postgres-store.ts'],
-  options: BuildOptions = {},
+  entries = ['src/container.ts', 'plugins/store-lowdb/lowdb-store.ts', 'plugins/store-postgres/postgres-store.ts'],
+  // The composition root reads every built-in plugin's manifest at start.
+  options: BuildOptions = { assets: true },
 ): BuiltModules {
   const dir = join(ROOT, 'node_modules', '.cache', 'metatune-test-workers', `${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   mkdirSync(dir, { recursive: true });
@@ -82,7 +83,7 @@ export function buildStoreModules(
   }
   return {
     dir,
-    getStore: join(dir, 'src/traces/get-store.js'),
+    getStore: join(dir, 'src/container.js'),
     lowdbStore: join(dir, 'plugins/store-lowdb/lowdb-store.js'),
     // rmSync removes a symlink without following it: data/ itself is never touched.
     remove: () => rmSync(dir, { recursive: true, force: true }),

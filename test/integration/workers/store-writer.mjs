@@ -1,6 +1,6 @@
 // Reliability-test writer: opens a store through the compiled getStore and creates runs one by
 // one, printing each run id only after its write resolved (an acknowledgement the parent trusts).
-// usage: node store-writer.mjs <compiled get-store.js> <store url> <count> <tag>
+// usage: node store-writer.mjs <compiled container.js> <store url> <count> <tag>
 import { pathToFileURL } from 'node:url';
 
 const [modulePath, url, countArg, tag] = process.argv.slice(2);

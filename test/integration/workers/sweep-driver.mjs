@@ -1,6 +1,6 @@
 // Sweep-test parent process: runs the compiled runSweep with forked workers and prints one line
 // per event, so the test can kill it (and its workers) right after the first trial is stored.
-// usage: node sweep-driver.mjs <compiled runner.js> <compiled worker.js> '<SweepOptions JSON>'
+// usage: node sweep-driver.mjs <compiled container.js (runSweep with the built-in runtime)> <compiled worker.js> '<SweepOptions JSON>'
 import { pathToFileURL } from 'node:url';
 
 const [runnerPath, workerPath, optionsJson] = process.argv.slice(2);

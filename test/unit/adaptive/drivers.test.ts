@@ -6,8 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from '@jest/globals';
 import type { OptimizerAdapter } from '../../../src/tfjs/optimizer-adapter.js';
-import { lrScheduler } from '../../../src/tfjs/callback.js';
-import { scheduledOptimizer } from '../../../src/tfjs/wrapper.js';
+import { lrScheduler } from '../../../src/callback.js';
+import { scheduledOptimizer } from '../../../src/callback.js';
 import { hypergradient } from '../../../plugins/schedules-adaptive/hypergradient.js';
 import { reduceOnPlateau } from '../../../plugins/schedules-adaptive/reduce-on-plateau.js';
 

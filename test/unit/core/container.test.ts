@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Container } from 'inversify';
-import { createContainer, defaultRuntime } from '../../../src/core/container.js';
+import { createContainer, defaultRuntime } from '../../../src/container.js';
 import { MetatuneError, PluginError, SchemaValidationError } from '../../../src/core/errors.js';
 import { TOKENS } from '../../../src/core/tokens.js';
 import { isStatefulSchedule, type Schedule, type ScheduleFamily } from '../../../src/schedules/schedule.js';

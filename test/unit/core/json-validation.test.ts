@@ -26,7 +26,7 @@ describe('validateDocument', () => {
     const err = failure(() => validateDocument('config', { plugins: 'x', backend: 'tpu', extra: 1 }, { file: 'c.json' }));
     expect(err.message.split('\n').sort()).toEqual([
       'c.json: /backend: expected one of "node-gpu", "node", "wasm", "cpu", found "tpu"',
-      'c.json: /extra: expected one of the properties "$schema", "plugins", "store", "backend", "defaults", found unknown property "extra"',
+      'c.json: /extra: expected one of the properties "$schema", "plugins", "store", "backend", found unknown property "extra"',
       'c.json: /plugins: expected array, found "x"',
     ]);
   });
@@ -41,7 +41,7 @@ describe('validateDocument', () => {
     expect(lines('schedule-spec', { torch: 'StepLR', kwargs: { step_size: 2 }, base_lr: 0.05, interval: 'epoch' })).toEqual([]);
     expect(lines('schedule-spec', { optax: 'cosine_decay_schedule', kwargs: { init_value: 1, decay_steps: 5 } })).toEqual([]);
     expect(lines('schedule-spec', { fastai: 'fit_one_cycle', kwargs: { lr_max: 0.01 } })).toEqual([]);
-    expect(lines('config', { $schema: 'x', plugins: ['./p'], store: 'memory:', backend: 'wasm', defaults: {} })).toEqual([]);
+    expect(lines('config', { $schema: 'x', plugins: ['./p'], store: 'memory:', backend: 'wasm' })).toEqual([]);
     expect(lines('plugin-manifest', { id: 'a-b', apiVersion: 1, description: '', main: 'index.js', contributes: { importers: ['x'] } })).toEqual([]);
   });
 });

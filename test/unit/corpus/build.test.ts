@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { buildCorpus, runIdOf, type BuildCorpusOptions } from '../../../src/corpus/build.js';
 import { corpusGrid } from '../../../src/corpus/grid.js';
 import { corpusManifest, readCorpus } from '../../../src/corpus/read.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 import type { TraceRecord } from '../../../src/traces/trace.js';
 
 /** Wall-clock fields: the only values allowed to differ between two builds. */

@@ -1,4 +1,4 @@
-import { defaultRuntime } from '../../../src/core/container.js';
+import { defaultRuntime } from '../../../src/container.js';
 import { isStatefulSchedule, type Schedule, type StatefulSchedule } from '../../../src/schedules/schedule.js';
 import { substitutePlaceholders } from '../../../src/schedules/placeholders.js';
 import { makeOptimizer } from '../../../src/train/optimizers.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fg from 'fast-glob';
 import { MetatuneError } from '../../../src/core/errors.js';
-import { builtinImporters } from '../../../src/traces/builtin-importers.js';
+import { builtinImporters } from '../../../src/container.js';
 import { headOf, LOGS } from './helpers.js';
 import { seededRandom as rng } from '../../../src/tasks/random.js';
 

@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fg from 'fast-glob';
-import { builtinImporters } from '../../../src/traces/builtin-importers.js';
+import { builtinImporters } from '../../../src/container.js';
 import type { Importer } from '../../../src/traces/importer.js';
 import type { TraceEpoch } from '../../../src/traces/trace.js';
 import { headOf, importWith, log, LOGS, type Imported } from './helpers.js';

@@ -5,8 +5,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { getStore } from '../../../src/traces/get-store.js';
-import { builtinImporters } from '../../../src/traces/builtin-importers.js';
+import { getStore } from '../../../src/container.js';
+import { builtinImporters } from '../../../src/container.js';
 import { runImport } from '../../../src/traces/import-runner.js';
 import type { ImportEvent, ImportInput, Importer } from '../../../src/traces/importer.js';
 import { EnvironmentError } from '../../../src/core/errors.js';
@@ -18,6 +18,7 @@ import { registerRunsCommand } from '../../../src/cli/traces/runs-command.js';
 import { jsonlImporter } from '../../../plugins/importer-jsonl/jsonl-importer.js';
 import { optunaJournalImporter } from '../../../plugins/importer-optuna-journal/optuna-journal-importer.js';
 import { importWith, LOGS } from './helpers.js';
+import { createCliContext } from '../../../src/cli/context.js';
 
 let importers: Importer[];
 let dir: string;
@@ -143,8 +144,9 @@ describe('metatune import / runs (CLI)', () => {
     const io = { stdout: (s: string) => void out.push(s), stderr: (s: string) => void err.push(s), cwd: dir };
     const storeUrl = `file:${join(dir, 'cli-store.json')}`;
     const program = new Command().exitOverride();
-    registerImportCommand(program, { io });
-    registerRunsCommand(program, { io });
+    const ctx = createCliContext(program, io);
+    registerImportCommand(program, ctx);
+    registerRunsCommand(program, ctx);
     return { program, out, err, storeUrl };
   }
 

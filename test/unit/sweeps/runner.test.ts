@@ -4,13 +4,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveBackend } from '../../../src/tfjs/backend.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 import type { TraceStore } from '../../../src/traces/store.js';
 import type { TraceRecord } from '../../../src/traces/trace.js';
 import { isPromotable } from '../../../src/sweeps/halving.js';
-import { defaultSweepId, planTrials, runSweep, type SweepEvent } from '../../../src/sweeps/runner.js';
+import { defaultSweepId, planTrials, type SweepEvent } from '../../../src/sweeps/runner.js';
+import { runSweep } from '../../../src/container.js';
 import type { SearchSpace } from '../../../src/sweeps/space.js';
 import { registerSweepCommand } from '../../../src/cli/sweep-command.js';
+import { createCliContext } from '../../../src/cli/context.js';
 
 const SPACE: SearchSpace = {
   models: ['linear', 'mlp-small'],
@@ -232,7 +234,7 @@ describe('metatune sweep (CLI)', () => {
     let out = '';
     let err = '';
     const program = new Command().exitOverride();
-    registerSweepCommand(program, { io: { stdout: (s) => void (out += s), stderr: (s) => void (err += s), cwd: process.cwd() }, isTTY: false });
+    registerSweepCommand(program, createCliContext(program, { stdout: (s) => void (out += s), stderr: (s) => void (err += s), cwd: process.cwd() }), { isTTY: false });
     try {
       await program.parseAsync(['node', 'metatune', 'sweep', ...args]);
       return { out, err };

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultRuntime } from '../../../src/core/container.js';
+import { defaultRuntime } from '../../../src/container.js';
 import type { ModelZooEntry } from '../../../src/models/model-zoo.js';
 import { substituteLearningRate, substitutePlaceholders } from '../../../src/schedules/placeholders.js';
 import { checkSpace, DEFAULT_SPACE, enumerateGrid, loadSpace, sampleTrial, type SearchSpace } from '../../../src/sweeps/space.js';

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolveBackend } from '../../../src/tfjs/backend.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 import type { TraceStore } from '../../../src/traces/store.js';
-import { runTrial, type TrialConfig } from '../../../src/sweeps/trial.js';
+import type { TrialConfig } from '../../../src/sweeps/trial.js';
+import { runTrial } from '../../../src/container.js';
 import { substitutePlaceholders } from '../../../src/schedules/placeholders.js';
 import { makeOptimizer } from '../../../src/train/optimizers.js';
 import type { MetatuneError } from '../../../src/core/errors.js';

@@ -7,6 +7,7 @@ import { readTaskFile } from '../../../src/tasks/task-file.js';
 import { registerTasksCommand } from '../../../src/cli/tasks-command.js';
 import type { LoadedTask } from '../../../src/tasks/task.js';
 import { allFinite, fixture } from './helpers.js';
+import { createCliContext } from '../../../src/cli/context.js';
 
 const cache = new Map<string, Promise<LoadedTask>>();
 const load = (id: string) => {
@@ -142,7 +143,7 @@ describe('task files and the tasks command', () => {
   function run(args: string[]): Promise<string> {
     let out = '';
     const program = new Command().exitOverride();
-    registerTasksCommand(program, { stdout: (s) => void (out += s), stderr: () => undefined, cwd: process.cwd() });
+    registerTasksCommand(program, createCliContext(program, { stdout: (s) => void (out += s), stderr: () => undefined, cwd: process.cwd() }));
     return program.parseAsync(['node', 'metatune', 'tasks', ...args]).then(() => out);
   }
 

@@ -3,14 +3,14 @@ import { jest } from '@jest/globals';
 import { builtinOptimizerAdapters } from '../../../plugins/optimizers-tfjs/index.js';
 import { reduceOnPlateau } from '../../../plugins/schedules-adaptive/index.js';
 import { NotFoundError, TrainingError } from '../../../src/core/errors.js';
-import { defaultRuntime } from '../../../src/core/container.js';
+import { defaultRuntime } from '../../../src/container.js';
 import type { StatefulSchedule, StepObservation } from '../../../src/schedules/schedule.js';
-import { lrScheduler, type LrSchedulerCallback } from '../../../src/tfjs/callback.js';
+import { lrScheduler, type LrSchedulerCallback } from '../../../src/callback.js';
 import { currentController } from '../../../src/tfjs/controller-lock.js';
 import { MemoryRecorder } from '../../../src/tfjs/memory-recorder.js';
 import type { RunOutcome, RunRecorder } from '../../../src/tfjs/recorder.js';
 import type { OptimizerAdapter } from '../../../src/tfjs/optimizer-adapter.js';
-import { scheduledOptimizer } from '../../../src/tfjs/wrapper.js';
+import { scheduledOptimizer } from '../../../src/callback.js';
 
 /**
  * The callback's hooks driven by hand with literal logs, the way tfjs calls them

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { builtinOptimizerAdapters } from '../../../plugins/optimizers-tfjs/index.js';
 import { hypergradient, reduceOnPlateau } from '../../../plugins/schedules-adaptive/index.js';
 import { TrainingError } from '../../../src/core/errors.js';
-import { defaultRuntime } from '../../../src/core/container.js';
+import { defaultRuntime } from '../../../src/container.js';
 import { currentController } from '../../../src/tfjs/controller-lock.js';
-import { scheduledOptimizer } from '../../../src/tfjs/wrapper.js';
+import { scheduledOptimizer } from '../../../src/callback.js';
 
 /** Custom training loops: f(θ) = ½ θ², so the gradient is θ and every step can be computed by hand. */
 

@@ -4,13 +4,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerStoreCommand } from '../../../src/cli/traces/store-command.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 import { createTempDatabase, type TempDatabase } from '../../helpers/temp-postgres.js';
+import { createCliContext } from '../../../src/cli/context.js';
 
 async function run(...args: string[]): Promise<string> {
   let out = '';
   const program = new Command('metatune').exitOverride();
-  registerStoreCommand(program, { io: { stdout: (t) => void (out += t), stderr: (t) => void (out += t), cwd: process.cwd() } });
+  registerStoreCommand(program, createCliContext(program, { stdout: (t) => void (out += t), stderr: (t) => void (out += t), cwd: process.cwd() }));
   await program.parseAsync(['node', 'metatune', ...args]);
   return out;
 }

@@ -4,7 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../../../src/core/registry.js';
-import { builtinStoreFactories, DEFAULT_STORE_URL, getStore, resolveStoreFactory, type TraceStoreFactory } from '../../../src/traces/get-store.js';
+import { resolveStoreFactory } from '../../../src/traces/get-store.js';
+import { defaultRuntime, getStore } from '../../../src/container.js';
+import { DEFAULT_STORE_URL, type TraceStoreFactory } from '../../../src/traces/store-factory.js';
 import { MemoryTraceStore } from '../../../src/traces/memory-store.js';
 import { redactUrl } from '../../../src/traces/record-utils.js';
 import { filePathOf } from '../../../plugins/store-lowdb/factory.js';
@@ -26,7 +28,7 @@ describe('getStore URL resolution', () => {
   });
 
   it('registers memory, file, postgres and postgresql', () => {
-    expect(builtinStoreFactories().ids()).toEqual(['file', 'memory', 'postgres', 'postgresql']);
+    expect(defaultRuntime().stores.ids()).toEqual(['file', 'memory', 'postgres', 'postgresql']);
     expect(DEFAULT_STORE_URL).toBe('file:./.metatune/store.json');
   });
 
@@ -38,7 +40,7 @@ describe('getStore URL resolution', () => {
     ['postgres://u@localhost/db', 'postgres'],
     ['postgresql://u:pw@db.example:6543/traces?sslmode=require', 'postgresql'],
   ])('%s → %s', (url, id) => {
-    expect(resolveStoreFactory(url).id).toBe(id);
+    expect(resolveStoreFactory(url, defaultRuntime()).id).toBe(id);
   });
 
   it.each([
@@ -50,7 +52,7 @@ describe('getStore URL resolution', () => {
     ['mongodb://h/db', /Use one of the schemes above/],
     ['', /non-empty string/],
   ])('rejects %j with UNKNOWN_STORE_URL', (url, hint) => {
-    const err = caught(() => resolveStoreFactory(url));
+    const err = caught(() => resolveStoreFactory(url, defaultRuntime()));
     expect(err.name).toBe('ValidationError');
     expect(err.code).toBe('UNKNOWN_STORE_URL');
     expect(err.message).toMatch(hint);

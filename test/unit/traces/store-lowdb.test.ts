@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LowdbTraceStore } from '../../../plugins/store-lowdb/lowdb-store.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 
 let dir: string;
 let n = 0;

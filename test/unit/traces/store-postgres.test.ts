@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { PostgresTraceStore, migratePostgres } from '../../../plugins/store-postgres/postgres-store.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../plugins/store-postgres/migrations/index.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 import { createTempDatabase, PG_ADMIN_URL, type TempDatabase } from '../../helpers/temp-postgres.js';
 
 const admin = new URL(PG_ADMIN_URL);

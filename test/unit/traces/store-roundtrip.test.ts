@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { registerImportCommand } from '../../../src/cli/traces/import-command.js';
 import { registerRunsCommand } from '../../../src/cli/traces/runs-command.js';
 import { registerStoreCommand } from '../../../src/cli/traces/store-command.js';
-import { getStore } from '../../../src/traces/get-store.js';
+import { getStore } from '../../../src/container.js';
 import type { TraceStore } from '../../../src/traces/store.js';
 import type { TraceRecord } from '../../../src/traces/trace.js';
 import { fillStore } from '../../helpers/random-traces.js';
 import { createTempDatabase, type TempDatabase } from '../../helpers/temp-postgres.js';
+import { createCliContext } from '../../../src/cli/context.js';
 
 let dir: string;
 const dbs: TempDatabase[] = [];
@@ -25,9 +26,10 @@ async function cli(...args: string[]): Promise<string> {
   let out = '';
   const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t), cwd: dir };
   const program = new Command('metatune').exitOverride();
-  registerImportCommand(program, { io });
-  registerRunsCommand(program, { io });
-  registerStoreCommand(program, { io });
+  const ctx = createCliContext(program, io);
+  registerImportCommand(program, ctx);
+  registerRunsCommand(program, ctx);
+  registerStoreCommand(program, ctx);
   await program.parseAsync(['node', 'metatune', ...args]);
   return out;
 }
@@ -98,7 +100,7 @@ describe('lossless interchange: export → import reproduces the store', () => {
         // memory target: through the same runner, in-process
         const mem = await getStore('memory:');
         const { runImport } = await import('../../../src/traces/import-runner.js');
-        const { builtinImporters } = await import('../../../src/traces/builtin-importers.js');
+        const { builtinImporters } = await import('../../../src/container.js');
         const summary = await runImport({ paths: [file], importers: await builtinImporters(), store: mem });
         expect(summary.imported).toBe(expected.length);
         const got: TraceRecord[] = [];

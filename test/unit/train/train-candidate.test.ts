@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { defaultRuntime } from '../../../src/core/container.js';
+import { defaultRuntime } from '../../../src/container.js';
 import type { ModelZooEntry } from '../../../src/models/model-zoo.js';
 import { loadTask } from '../../../src/tasks/suite.js';
 import type { LoadedTask } from '../../../src/tasks/task.js';
