@@ -12,7 +12,7 @@ import type { FeaturizeContext, Featurizer } from '../../src/tasks/featurizer.js
 import { rowSize, sampleIndices } from '../../src/tasks/featurize.js';
 import type { LoadedTask, TaskSplit } from '../../src/tasks/task.js';
 import { accuracy, argmax, fitStump, leafValue, nearestNeighbours, predictStump, r2 } from './learners.js';
-import { ridgeFit, ridgePredict } from './linear-solve.js';
+import { ridgeFit, ridgePredict } from '../../src/core/ridge.js';
 
 export const LANDMARK_FEATURES = {
   linear:

@@ -3,7 +3,7 @@
  */
 import { landmarkFeaturizer, LANDMARK_FEATURES } from '../../../plugins/featurizer-landmark/landmark-featurizer.js';
 import { fitStump, r2 } from '../../../plugins/featurizer-landmark/learners.js';
-import { ridgeFit } from '../../../plugins/featurizer-landmark/linear-solve.js';
+import { ridgeFit } from '../../../src/core/ridge.js';
 import { checkFeaturizerOutput } from '../../../src/tasks/featurize.js';
 import { irisTask, makeTask } from './make-task.js';
 

@@ -1,0 +1,76 @@
+/**
+ * `best-default`: the one candidate with the lowest mean normalised regret over the training tasks
+ * — the learned default every other learner must beat. Its ranked list is simply the candidates by
+ * mean regret, so `--top k` gives the k best defaults.
+ */
+import { checkArtifactLearner, finiteMean, finiteStd, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
+import { regretTable, withoutHeldOut } from '../../src/meta/examples.js';
+import type { Learner } from '../../src/meta/learner.js';
+import type { Policy, PolicyArtifact, RankedCandidate } from '../../src/meta/policy.js';
+
+export interface RankedDefault {
+  readonly candidateId: string;
+  readonly meanRegret: number;
+  readonly stdRegret: number;
+  readonly tasks: number;
+}
+
+interface Payload {
+  readonly ranking: readonly RankedDefault[];
+  readonly trainingTasks: number;
+}
+
+/** Candidates by mean regret over the tasks that ran them (those run on < half the tasks are left out). */
+export function rankByMeanRegret(examples: Parameters<Learner['fit']>[0], candidates: Parameters<Learner['fit']>[1]): RankedDefault[] {
+  const table = regretTable(examples, candidates);
+  const out: RankedDefault[] = [];
+  table.candidates.forEach((c, ci) => {
+    const col = table.regret.map((row) => row[ci]!);
+    const n = col.filter(Number.isFinite).length;
+    if (n === 0 || n < table.tasks.length / 2) return;
+    out.push({ candidateId: c.id, meanRegret: finiteMean(col), stdRegret: finiteStd(col), tasks: n });
+  });
+  return out.sort((a, b) => a.meanRegret - b.meanRegret || a.candidateId.localeCompare(b.candidateId));
+}
+
+export const bestDefaultLearner: Learner = {
+  id: 'best-default',
+  version: 1,
+  description: 'The single candidate with the lowest mean normalised regret over the training tasks',
+  needsFeatures: false,
+  async fit(examples, candidates, options) {
+    const train = withoutHeldOut(examples, options.holdOut);
+    requireExamples(train, 'best-default');
+    const ranking = rankByMeanRegret(train, candidates);
+    const used = new Set(ranking.map((r) => r.candidateId));
+    return newArtifact(bestDefaultLearner, {
+      examples: train,
+      candidates: candidates.filter((c) => used.has(c.id)),
+      options,
+      payload: { ranking, trainingTasks: new Set(train.map((e) => e.taskId)).size } satisfies Payload,
+    });
+  },
+  load(artifact: PolicyArtifact): Policy {
+    checkArtifactLearner(artifact, bestDefaultLearner);
+    const payload = artifact.payload as Payload;
+    const byId = new Map(artifact.candidates.map((c) => [c.id, c]));
+    return {
+      artifact,
+      suggest(_task, options) {
+        const top = requireTop(options?.top);
+        const ranked: RankedCandidate[] = payload.ranking.slice(0, top).map((r, i) => ({
+          candidate: byId.get(r.candidateId)!,
+          expectedRegret: r.meanRegret,
+          uncertainty: r.stdRegret,
+          why: [`rank ${i + 1} of ${payload.ranking.length} by mean regret ${r.meanRegret.toFixed(3)} (sd ${r.stdRegret.toFixed(3)}) over ${r.tasks} training tasks`],
+        }));
+        return {
+          candidate: ranked[0]!.candidate,
+          ranked,
+          learner: { id: artifact.learner.id, version: artifact.learner.version },
+          why: [`the same learned default for every task: lowest mean normalised regret over ${payload.trainingTasks} training tasks (the task's features are not used)`],
+        };
+      },
+    };
+  },
+};
