@@ -22,6 +22,10 @@ import featurizerLandmark from './featurizer-landmark/index.js';
 import featurizerProbe from './featurizer-probe/index.js';
 import featurizerModel from './featurizer-model/index.js';
 import zooBasic from './zoo-basic/index.js';
+import learnerBestDefault from './learner-best-default/index.js';
+import learnerPortfolio from './learner-portfolio/index.js';
+import learnerKnn from './learner-knn/index.js';
+import learnerLrProbe from './learner-lr-probe/index.js';
 
 /**
  * The plugins that ship with metatune, always loaded. Modules are imported statically (so the
@@ -52,6 +56,10 @@ const BUILTINS: ReadonlyArray<{ readonly module: ContainerModule; readonly manif
   { module: featurizerProbe, manifest: new URL('./featurizer-probe/plugin.json', import.meta.url) },
   { module: featurizerModel, manifest: new URL('./featurizer-model/plugin.json', import.meta.url) },
   { module: zooBasic, manifest: new URL('./zoo-basic/plugin.json', import.meta.url) },
+  { module: learnerBestDefault, manifest: new URL('./learner-best-default/plugin.json', import.meta.url) },
+  { module: learnerPortfolio, manifest: new URL('./learner-portfolio/plugin.json', import.meta.url) },
+  { module: learnerKnn, manifest: new URL('./learner-knn/plugin.json', import.meta.url) },
+  { module: learnerLrProbe, manifest: new URL('./learner-lr-probe/plugin.json', import.meta.url) },
 ];
 
 let cached: PluginSource[] | undefined;

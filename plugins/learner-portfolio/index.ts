@@ -7,4 +7,4 @@ export default new ContainerModule((options) => {
   options.bind(TOKENS.Learner).toConstantValue(portfolioLearner);
 });
 
-export { portfolioLearner, greedyPortfolio, PORTFOLIO_SIZE, type PortfolioEntry } from './portfolio-learner.js';
+export { portfolioLearner } from './portfolio-learner.js';

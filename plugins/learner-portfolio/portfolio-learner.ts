@@ -5,53 +5,14 @@
  * first entry equals best-default's pick.
  */
 import { checkArtifactLearner, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
-import { regretTable, withoutHeldOut } from '../../src/meta/examples.js';
-import type { Learner, TrainingExample } from '../../src/meta/learner.js';
-import type { Candidate } from '../../src/meta/candidate.js';
+import { withoutHeldOut } from '../../src/meta/examples.js';
+import { greedyPortfolio, PORTFOLIO_SIZE, type PortfolioEntry } from '../../src/meta/portfolio.js';
+import type { Learner } from '../../src/meta/learner.js';
 import type { Policy, PolicyArtifact, RankedCandidate } from '../../src/meta/policy.js';
-
-export interface PortfolioEntry {
-  readonly candidateId: string;
-  /** Mean over training tasks of min regret among the entries up to and including this one. */
-  readonly minRegretAfter: number;
-  /** Its own mean regret over the training tasks. */
-  readonly meanRegret: number;
-}
 
 interface Payload {
   readonly order: readonly PortfolioEntry[];
   readonly trainingTasks: number;
-}
-
-/** Default length of the learned list. */
-export const PORTFOLIO_SIZE = 16;
-
-export function greedyPortfolio(examples: readonly TrainingExample[], candidates: readonly Candidate[], size: number): PortfolioEntry[] {
-  const table = regretTable(examples, candidates);
-  const T = table.tasks.length;
-  // A missing run counts as the worst (1): a candidate must have been tried to earn its place.
-  const r = (t: number, c: number) => (Number.isFinite(table.regret[t]![c]!) ? table.regret[t]![c]! : 1);
-  const current = new Float64Array(T).fill(1);
-  const order: PortfolioEntry[] = [];
-  const chosen = new Set<number>();
-  for (let step = 0; step < Math.min(size, table.candidates.length); step++) {
-    let best = -1;
-    let bestScore = Infinity;
-    let bestOwn = Infinity;
-    for (let c = 0; c < table.candidates.length; c++) {
-      if (chosen.has(c)) continue;
-      let s = 0;
-      let own = 0;
-      for (let t = 0; t < T; t++) (s += Math.min(current[t]!, r(t, c))), (own += r(t, c));
-      // Ties (common once the list covers most tasks) go to the better candidate on its own.
-      if (s < bestScore - 1e-12 || (Math.abs(s - bestScore) <= 1e-12 && own < bestOwn)) (best = c), (bestScore = s), (bestOwn = own);
-    }
-    if (best < 0) break;
-    chosen.add(best);
-    for (let t = 0; t < T; t++) current[t] = Math.min(current[t]!, r(t, best));
-    order.push({ candidateId: table.candidates[best]!.id, minRegretAfter: bestScore / T, meanRegret: bestOwn / T });
-  }
-  return order;
 }
 
 export const portfolioLearner: Learner = {

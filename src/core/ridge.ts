@@ -71,3 +71,48 @@ export function ridgePredict(x: Float64Array, n: number, d: number, w: Float64Ar
   }
   return out;
 }
+
+/**
+ * Weighted ridge on small dense data: minimises Σ wᵢ (yᵢ − b − xᵢ·β)² + λ‖β‖², intercept b not
+ * shrunk. Solved on weighted-centred data by Gaussian elimination with partial pivoting.
+ */
+export function weightedRidge(xs: readonly (readonly number[])[], ys: readonly number[], ws: readonly number[], lambda: number): { coef: number[]; intercept: number } {
+  const n = xs.length;
+  const d = xs[0]?.length ?? 0;
+  const wSum = ws.reduce((a, b) => a + b, 0);
+  const xm = new Array<number>(d).fill(0);
+  let ym = 0;
+  for (let i = 0; i < n; i++) {
+    ym += (ws[i]! * ys[i]!) / wSum;
+    for (let j = 0; j < d; j++) xm[j]! += (ws[i]! * xs[i]![j]!) / wSum;
+  }
+  // Augmented system [A | b] with A = XcᵀWXc + λI, b = XcᵀW yc.
+  const a = Array.from({ length: d }, () => new Array<number>(d + 1).fill(0));
+  for (let i = 0; i < n; i++) {
+    const w = ws[i]!;
+    if (w === 0) continue;
+    const yc = ys[i]! - ym;
+    for (let j = 0; j < d; j++) {
+      const xj = xs[i]![j]! - xm[j]!;
+      for (let k = 0; k < d; k++) a[j]![k]! += w * xj * (xs[i]![k]! - xm[k]!);
+      a[j]![d]! += w * xj * yc;
+    }
+  }
+  for (let j = 0; j < d; j++) a[j]![j]! += lambda;
+  for (let col = 0; col < d; col++) {
+    let piv = col;
+    for (let r = col + 1; r < d; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[piv]![col]!)) piv = r;
+    [a[col], a[piv]] = [a[piv]!, a[col]!];
+    const p = a[col]![col]!;
+    if (Math.abs(p) < 1e-12) continue;
+    for (let r = 0; r < d; r++) {
+      if (r === col) continue;
+      const f = a[r]![col]! / p;
+      if (f === 0) continue;
+      for (let k = col; k <= d; k++) a[r]![k]! -= f * a[col]![k]!;
+    }
+  }
+  const coef = a.map((row, j) => (Math.abs(row[j]!) < 1e-12 ? 0 : row[d]! / row[j]!));
+  const intercept = ym - coef.reduce((s, c, j) => s + c * xm[j]!, 0);
+  return { coef, intercept };
+}
