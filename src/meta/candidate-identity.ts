@@ -7,7 +7,7 @@
  * between grid points.
  */
 import { corpusGrid, formatRate } from '../corpus/grid.js';
-import type { OptimizerConfig, OptimizerName } from '../sweeps/optimizers.js';
+import type { OptimizerConfig, OptimizerName } from '../train/optimizer-config.js';
 import type { TraceRecord } from '../traces/trace.js';
 import type { Candidate } from './candidate.js';
 

@@ -1,0 +1,28 @@
+/**
+ * The bundled corpus (or any corpus folder) as training examples: every run of `readCorpus()` with
+ * its task's meta-features (recorded with the corpus, else computed once and cached).
+ */
+import type { MetatuneRuntime } from '../core/container.js';
+import { bundledCorpusDir, corpusManifest, readCorpus } from '../corpus/read.js';
+import { examplesFromTraces, type ExamplesResult } from './examples.js';
+import { suiteTaskFeatures } from './features.js';
+
+export interface CorpusExamplesOptions {
+  readonly dir?: string;
+  readonly tasks?: readonly string[];
+  readonly log?: (line: string) => void;
+}
+
+export interface CorpusExamples extends ExamplesResult {
+  /** `corpus:<gridHash>`. */
+  readonly source: string;
+}
+
+export async function corpusExamples(runtime: MetatuneRuntime, options: CorpusExamplesOptions = {}): Promise<CorpusExamples> {
+  const dir = options.dir ?? bundledCorpusDir();
+  const manifest = corpusManifest(dir);
+  const tasks = options.tasks ?? Object.keys(manifest.tasks);
+  const features = await suiteTaskFeatures(tasks, runtime, { corpusDir: dir, log: options.log });
+  const result = await examplesFromTraces(readCorpus(dir, { tasks, validate: false }), { features });
+  return { ...result, source: `corpus:${manifest.gridHash}` };
+}
