@@ -16,6 +16,9 @@ import { registerTasksCommand } from './tasks-command.js';
 import { registerSweepCommand } from './sweep-command.js';
 import { registerFitCommand } from './fit-command.js';
 import { registerPredictCommand } from './predict-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerSuggestCommand } from './suggest-command.js';
+import { registerTrainCommand } from './train-command.js';
 
 const EXAMPLES = `
 Examples:
@@ -124,6 +127,10 @@ export function buildProgram(io: CliIO): Command {
   registerSweepCommand(program, ctx);
   registerFitCommand(program, { io, runtime: () => ctx.runtime() });
   registerPredictCommand(program, io);
+  const learnDeps = { io, runtime: () => ctx.runtime(), openStore: (url: string) => ctx.openStore(url) };
+  registerTrainCommand(program, learnDeps);
+  registerSuggestCommand(program, learnDeps);
+  registerEvalCommand(program, learnDeps);
   return program;
 }
 

@@ -2,7 +2,7 @@
  * The bundled corpus (or any corpus folder) as training examples: every run of `readCorpus()` with
  * its task's meta-features (recorded with the corpus, else computed once and cached).
  */
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { bundledCorpusDir, corpusManifest, readCorpus } from '../corpus/read.js';
 import { examplesFromTraces, type ExamplesResult } from './examples.js';
 import { suiteTaskFeatures } from './features.js';

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { NotFoundError } from '../core/errors.js';
 import { bundledCorpusDir } from '../corpus/read.js';
 import { featurizeTask, type FeaturizeResult } from '../tasks/featurize.js';

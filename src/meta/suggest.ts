@@ -10,7 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { NotFoundError } from '../core/errors.js';
 import type { LoadedTask } from '../tasks/task.js';
 import type { Learner } from './learner.js';

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { MetatuneRuntime } from '../core/container.js';
+import type { MetatuneRuntime } from '../runtime.js';
 import { ValidationError } from '../core/errors.js';
 import { suiteTaskInfo } from '../tasks/suite.js';
 import { loadTaskFile } from '../tasks/task-file.js';
