@@ -47,7 +47,9 @@ export const kerasCsvImporter: Importer = {
     const file = input.path;
     const hash = createHash('sha256');
     const source = createReadStream(file, { highWaterMark: 1 << 20 });
+    let lastByte = -1;
     source.on('data', (chunk) => {
+      if ((chunk as Buffer).length) lastByte = (chunk as Buffer)[(chunk as Buffer).length - 1]!;
       hash.update(u8(chunk as Buffer));
       ctx.onBytes?.((chunk as Buffer).length);
     });
@@ -58,6 +60,8 @@ export const kerasCsvImporter: Importer = {
     const rowValues: Array<Array<number | undefined>> = [];
     let firstDataLine = 0;
     let lastLine = 0;
+    let lastRecordLine = 0;
+    const rowLine: number[] = [];
     const pending: ImportEvent[] = [];
     let dropped = 0;
     const reject = (r: Omit<Extract<ImportEvent, { kind: 'rejection' }>, 'kind' | 'file'>) => {
@@ -104,6 +108,7 @@ export const kerasCsvImporter: Importer = {
         values[c - 1] = n;
       }
       if (!firstDataLine) firstDataLine = line;
+      rowLine.push(line);
       rowEpoch.push(epoch);
       rowValues.push(values);
     };
@@ -123,6 +128,7 @@ export const kerasCsvImporter: Importer = {
           nextLine++;
           if (line === 1 && record[0]?.charCodeAt(0) === 0xfeff) record = [record[0]!.slice(1), ...record.slice(1)];
           if (record.length === 1 && record[0]!.trim() === '') return; // empty line
+          lastRecordLine = line;
           const quoteError = result.errors.find((e) => PAPA_CODES[e.code]);
           if (quoteError) {
             reject({ line, field: 'row', expected: 'well-formed CSV', found: quoteError.message, code: PAPA_CODES[quoteError.code]! });
@@ -134,11 +140,33 @@ export const kerasCsvImporter: Importer = {
         error: (err: Error) => reject_(err),
       });
     });
+    // CSVLogger and pandas end every row with a line break: a file that does not is still being
+    // written or was cut short, and its last row may hold a cut value ("0.4" of "0.4513"). That row
+    // is dropped (its rejection too, if the cut made it ragged) and the run stored `incomplete`.
+    let cutNote: string | undefined;
+    if (header && lastRecordLine > 1 && lastByte !== 10 && lastByte !== 13 && lastByte !== -1) {
+      let cutRow = false;
+      if (rowLine.length && rowLine[rowLine.length - 1] === lastRecordLine) {
+        rowLine.pop();
+        rowEpoch.pop();
+        rowValues.pop();
+        cutRow = true;
+      }
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const p = pending[i]!;
+        if (p.kind === 'rejection' && p.line !== undefined && p.line >= lastRecordLine) {
+          pending.splice(i, 1);
+          cutRow = true;
+        }
+      }
+      if (cutRow) cutNote = `the file ends inside line ${lastRecordLine} (no line break after it: still being written, or cut short); that row was dropped and the run is stored as incomplete (importing the grown file replaces it; if the row is complete, end the file with a line break)`;
+    }
     yield* pending;
     if (dropped) yield { kind: 'rejection', file, line: lastLine, expected: `at most ${MAX_REJECTIONS} rejections listed`, found: `${dropped} more rejected row(s)`, code: 'TOO_MANY_REJECTIONS' };
     if (!header || rowEpoch.length === 0) return;
 
     const notes: string[] = [];
+    if (cutNote) notes.push(cutNote);
     if (pandas) notes.push('pandas-dumped History (empty first header cell): the index column is the epoch');
     let increasing = true;
     for (let i = 1; i < rowEpoch.length; i++) if (rowEpoch[i]! <= rowEpoch[i - 1]!) increasing = false;
@@ -169,8 +197,12 @@ export const kerasCsvImporter: Importer = {
       run: {
         task: taskFor(ctx, taskIdForFile(file)),
         epochs,
-        status: table.divergedAt !== undefined ? 'diverged' : 'completed',
-        ...(table.divergedAt !== undefined ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${table.divergedAt}` } } : {}),
+        status: table.divergedAt !== undefined ? 'diverged' : cutNote ? 'incomplete' : 'completed',
+        ...(table.divergedAt !== undefined
+          ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${table.divergedAt}` } }
+          : cutNote
+            ? { outcome: { epochsRun: epochs.length, reason: 'the CSV ends inside its last row (still being written, or cut short)' } }
+            : {}),
         environment: { framework: 'keras' },
         provenance: { importer: KERAS_CSV_ID, file, line: firstDataLine, contentHash: hash.digest('hex'), sourceKey: 'csv', ...(notes.length ? { notes } : {}) },
       },

@@ -95,22 +95,29 @@ export const mlflowImporter: Importer = {
     }
 
     const series = new Map<string, Point[]>();
+    const cut: string[] = [];
     const metricsDir = join(runDir, 'metrics');
     for (const name of await listFiles(metricsDir)) {
       const file = join(metricsDir, name);
       const points: Point[] = [];
-      for await (const { lines, firstLine } of readLineBatches(file, ctx.onBytes)) {
+      for await (const { lines, firstLine, unterminated } of readLineBatches(file, ctx.onBytes)) {
         for (let i = 0; i < lines.length; i++) {
           const text = lines[i]!;
           hash.update(text).update('\n');
           if (text.trim() === '') continue;
+          if (unterminated && i === lines.length - 1) {
+            // MLflow ends every point with a line break: this one is being written, or was cut short.
+            cut.push(`metrics/${name} ends inside line ${firstLine + i} (no line break: still being written, or cut short); that point was dropped and the run is stored as incomplete`);
+            continue;
+          }
           const parts = text.trim().split(/\s+/);
           const ts = Number(parts[0]);
           const value = parts[1] === undefined ? Number.NaN : Number(parts[1]);
           const step = parts.length > 2 ? Number(parts[2]) : 0;
           const bad = (field: string, expected: string, found: string) =>
             ({ kind: 'rejection', file, line: firstLine + i, field, expected, found, code: 'SCHEMA_MISMATCH' }) as const;
-          if (parts.length < 2 || parts.length > 3) yield bad('line', '"timestamp value step"', shortText(text));
+          if (parts.length === 2) yield { kind: 'rejection', file, line: firstLine + i, field: 'step', expected: '"timestamp value step" (MLflow writes all three)', found: `${shortText(text)} (no step)`, code: 'MISSING_FIELD' };
+          else if (parts.length < 2 || parts.length > 3) yield bad('line', '"timestamp value step"', shortText(text));
           else if (!Number.isInteger(ts)) yield bad('timestamp', 'an integer (ms)', shortText(parts[0]));
           else if (Number.isNaN(value) && !/^nan$/i.test(parts[1]!)) yield bad('value', 'a number', shortText(parts[1]));
           else if (!Number.isInteger(step) || step < 0) yield bad('step', 'an integer >= 0', shortText(parts[2]));
@@ -130,6 +137,7 @@ export const mlflowImporter: Importer = {
     if (series.size === 0 && Object.keys(params).length === 0 && !meta.run_id && !meta.run_uuid) return;
 
     const { table, batches, notes } = buildEpochs(series);
+    notes.unshift(...cut);
     const runId = String(meta.run_id ?? meta.run_uuid ?? basename(runDir));
     const experiment = String(meta.experiment_id ?? basename(dirname(runDir)));
     const status = STATUS[Number(meta.status)] ?? 'completed';
@@ -146,7 +154,7 @@ export const mlflowImporter: Importer = {
         ...(lr && Number.isFinite(Number(lr[1])) ? { optimizer: { className: 'unknown', hyperparameters: { [lr[0]]: Number(lr[1]) } } } : {}),
         epochs,
         ...(batches.size ? { batches: batches.toBatches() } : {}),
-        status: table.divergedAt !== undefined && status === 'completed' ? 'diverged' : status,
+        status: table.divergedAt !== undefined && status === 'completed' ? 'diverged' : cut.length && status !== 'running' ? 'incomplete' : status,
         ...(status !== 'running' ? { outcome: { epochsRun: epochs.length, ...(Number.isFinite(end - start) && end >= start ? { wallTimeMs: end - start } : {}) } } : {}),
         ...(Number.isFinite(end) && end > 0 ? { finishedAt: new Date(end).toISOString() } : {}),
         environment: { framework: 'mlflow' },

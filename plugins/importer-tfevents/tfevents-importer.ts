@@ -58,6 +58,8 @@ export const tfeventsImporter: Importer = {
     const batchTags = new Set<string>();
     let badEventCount = 0;
     let skipped = 0;
+    const cut: string[] = [];
+    const cutProblems: ImportEvent[] = [];
     for (const m of members) {
       const read = await readScalarFile(m.path, (chunk) => {
         hash.update(u8(chunk));
@@ -67,19 +69,25 @@ export const tfeventsImporter: Importer = {
         badEventCount++;
         yield { kind: 'rejection', file: m.path, byteOffset: bad.byteOffset, field: 'event', expected: 'a tensorflow.Event protobuf', found: bad.message, code: 'BAD_EVENT' };
       }
-      if (read.problem) yield { kind: 'rejection', file: m.path, ...read.problem };
+      // A file that ends inside a record is a log still being written (or cut short): the records
+      // before it are kept and the run is stored `incomplete`, to be replaced by a later import of the grown file.
+      if (read.problem?.code === 'TRUNCATED_RECORD') cutProblems.push({ kind: 'rejection', file: m.path, ...read.problem });
+      if (read.problem?.code === 'TRUNCATED_RECORD') cut.push(`${m.path} ends inside a record at byte ${read.problem.byteOffset} (${read.problem.found}): still being written, or cut short`);
+      else if (read.problem) yield { kind: 'rejection', file: m.path, ...read.problem };
       skipped += read.skippedValues;
       addFileSeries(series, batchTags, read.series, m.split);
     }
-    if (series.size === 0) return; // graph-only files, profiler markers, empty files: nothing to import
+    // Cut before any scalar: nothing to store, so the cut is reported as the file's problem.
+    if (series.size === 0) return yield* cutProblems; // graph-only files, profiler markers, empty files: nothing to import
 
     const built = buildRun(series, batchTags);
-    if (built.epochs.length === 0 && built.batches.length === 0) return;
+    if (built.epochs.length === 0 && built.batches.length === 0) return yield* cutProblems;
     const notes = [...built.notes];
     if (members.length > 1) notes.push(`validation metrics (val_*) merged from ${members.slice(1).map((m) => m.path).join(', ')}`);
     else if (split === 'val') notes.push('validation folder imported on its own: its metrics are named val_*');
     if (skipped) notes.push(`${skipped} non-scalar summary value(s) skipped (histograms, strings, layouts, …)`);
     if (badEventCount) notes.push(`${badEventCount} undecodable event(s) skipped`);
+    if (cut.length) notes.push(...cut.map((c) => `${c}; the records before it were kept and the run is stored as incomplete (importing the grown file replaces it)`));
     const sourceKey = members.length > 1 ? 'train+validation' : split === 'val' ? 'validation' : split === 'train' ? 'train' : 'events';
     const taskId = split ? `${basename(group)}` : taskIdForFile(file);
     yield {
@@ -88,8 +96,12 @@ export const tfeventsImporter: Importer = {
         task: taskFor(ctx, taskId),
         epochs: built.epochs,
         ...(built.batches.length ? { batches: built.batches } : {}),
-        status: built.divergedAt !== undefined ? 'diverged' : 'completed',
-        ...(built.divergedAt !== undefined ? { outcome: { epochsRun: built.epochs.length, reason: `non-finite loss at epoch ${built.divergedAt}` } } : {}),
+        status: built.divergedAt !== undefined ? 'diverged' : cut.length ? 'incomplete' : 'completed',
+        ...(built.divergedAt !== undefined
+          ? { outcome: { epochsRun: built.epochs.length, reason: `non-finite loss at epoch ${built.divergedAt}` } }
+          : cut.length
+            ? { outcome: { epochsRun: built.epochs.length, reason: 'the event file ends inside a record (still being written, or cut short)' } }
+            : {}),
         environment: { framework: 'tensorboard' },
         provenance: { importer: TFEVENTS_ID, file, byteOffset: 0, contentHash: hash.digest('hex'), sourceKey, ...(notes.length ? { notes } : {}) },
       },

@@ -16,6 +16,7 @@ import {
   runFinished,
   runNotFound,
   storeClosed,
+  withoutIndex,
 } from '../../src/traces/document-store.js';
 import {
   RUN_STATUSES,
@@ -23,6 +24,7 @@ import {
   checkRecord,
   deepFreeze,
   dedupeKey,
+  sourceLocationKey,
   mergeOutcome,
   modelIdOf,
   normalizeBatches,
@@ -38,7 +40,7 @@ import {
   toJsonValue,
   type Mutable,
 } from '../../src/traces/record-utils.js';
-import type { ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
+import type { ImportOptions, ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from '../../src/traces/trace.js';
 import { connectPool, destroySocket, endPool, isConnectionFailure, mapConnectionError } from './connection.js';
 import { migrate, schemaAhead, schemaBehind, schemaState } from './migrator.js';
@@ -362,18 +364,50 @@ export class PostgresTraceStore implements TraceStore {
 
   async importRun(run: NewTrace): Promise<ImportResult> {
     this.#checkOpen();
-    const key = requireImportProvenance(run, 'importRun');
-    const record = deepFreeze(buildRecord(run, 'completed', 'importRun'));
-    return this.#tx(async (c) => {
-      if (await this.#insertRun(c, record, dedupeKey(record.provenance))) return { id: record.id, duplicate: false };
-      // Nothing inserted: the same source was imported before (unique dedupe_key), or the id is taken.
-      const { rows } = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
-      if (rows.length > 0) return { id: rows[0].id, duplicate: true };
-      throw runExists(record.id);
-    });
+    requireImportProvenance(run, 'importRun');
+    try {
+      return (await this.importRuns([run]))[0]!;
+    } catch (err) {
+      throw withoutIndex(err);
+    }
   }
 
-  async importRuns(runs: readonly NewTrace[]): Promise<ImportResult[]> {
+  /** Replaces the stored run `record.id` in place (its `seq`, so its position in `query`, is kept). */
+  async #updateRun(c: PoolClient, r: TraceRecord, key: string | undefined): Promise<void> {
+    await c.query('DELETE FROM epochs WHERE run_id = $1', [r.id]);
+    await c.query('DELETE FROM batches WHERE run_id = $1', [r.id]);
+    await c.query(
+      `UPDATE runs SET task = $2::jsonb, model = $3::jsonb, optimizer = $4::jsonb, schedule = $5::jsonb, outcome = $6::jsonb,
+                       environment = $7::jsonb, provenance = $8::jsonb, status = $9, task_id = $10, parent_dataset = $11,
+                       model_id = $12, schedule_family = $13, importer = $14, dedupe_key = $15, created_at = $16,
+                       updated_at = $17, finished_at = $18
+       WHERE id = $1`,
+      [
+        r.id,
+        json(r.task),
+        json(r.model),
+        json(r.optimizer),
+        json(r.schedule),
+        json(r.outcome),
+        json(r.environment),
+        json(r.provenance),
+        r.status,
+        r.task.id,
+        r.task.parentDataset ?? null,
+        modelIdOf(r) ?? null,
+        scheduleFamilyOf(r.schedule) ?? null,
+        r.provenance?.importer ?? null,
+        key ?? null,
+        r.createdAt,
+        r.updatedAt,
+        r.finishedAt ?? null,
+      ],
+    );
+    await this.#insertEpochs(c, r.id, r.epochs);
+    await this.#insertBatches(c, r.id, r.batches ?? []);
+  }
+
+  async importRuns(runs: readonly NewTrace[], options: ImportOptions = {}): Promise<ImportResult[]> {
     this.#checkOpen();
     if (!Array.isArray(runs)) throw new ValidationError('INVALID_PARAMETER', `importRuns: \`runs\` must be an array of traces. Received: ${describeValue(runs)}.`, { argument: 'runs' });
     const prepared = runs.map((run, i) => {
@@ -388,13 +422,34 @@ export class PostgresTraceStore implements TraceStore {
     return this.#tx(async (c) => {
       const results: ImportResult[] = [];
       for (const { key, record } of prepared) {
+        const dup = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
+        if (dup.rows.length > 0) {
+          results.push({ id: dup.rows[0]!.id, duplicate: true });
+          continue;
+        }
+        if (sourceLocationKey(record.provenance)) {
+          const p = record.provenance!;
+          const { rows } = await c.query<{ id: string; created_at: Date }>(
+            `SELECT id, created_at FROM runs
+             WHERE importer = $1 AND provenance->>'file' = $2 AND provenance->>'sourceKey' IS NOT DISTINCT FROM $3 ${options.replace ? '' : "AND status = 'incomplete'"}
+             ORDER BY seq DESC LIMIT 1 FOR UPDATE`,
+            [p.importer, p.file, p.sourceKey ?? null],
+          );
+          if (rows.length > 0) {
+            const replacement = deepFreeze({ ...record, id: rows[0]!.id, createdAt: rows[0]!.created_at.toISOString() });
+            await this.#updateRun(c, replacement, key);
+            results.push({ id: replacement.id, duplicate: false, replaced: true });
+            continue;
+          }
+        }
         if (await this.#insertRun(c, record, key)) {
           results.push({ id: record.id, duplicate: false });
           continue;
         }
-        const { rows } = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
-        if (rows.length === 0) throw runExists(record.id);
-        results.push({ id: rows[0].id, duplicate: true });
+        // Not inserted: a concurrent importer stored the same source meanwhile, or the id is taken.
+        const again = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
+        if (again.rows.length === 0) throw runExists(record.id);
+        results.push({ id: again.rows[0]!.id, duplicate: true });
       }
       return results;
     });
@@ -432,8 +487,7 @@ export class PostgresTraceStore implements TraceStore {
           results.push({ id: record.id, outcome: 'duplicate', existingId: holder[0]!.id });
           continue;
         }
-        await c.query('DELETE FROM runs WHERE id = $1', [record.id]);
-        await this.#insertRun(c, record, key);
+        await this.#updateRun(c, record, key);
         results.push({ id: record.id, outcome: 'replaced' });
       }
       return results;

@@ -39,7 +39,7 @@ import { runTrial, type TrialConfig, type TrialResult } from './trial.js';
 
 export const SWEEP_STRATEGIES = ['random', 'grid', 'halving'] as const;
 export type SweepStrategy = (typeof SWEEP_STRATEGIES)[number];
-export type FinishedStatus = Exclude<RunStatus, 'running'>;
+export type FinishedStatus = Exclude<RunStatus, 'running' | 'incomplete'>; // sweeps never store incomplete (an import-only status)
 
 export interface SweepOptions {
   /** Suite task id or task/data file. */

@@ -8,7 +8,7 @@
  * replaces the old one (copy-on-write), so a record handed to a caller stays valid and frozen.
  */
 import { MetatuneError, NotFoundError, ValidationError, describeValue } from '../core/errors.js';
-import type { ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from './store.js';
+import type { ImportOptions, ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from './store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from './trace.js';
 import {
   RUN_STATUSES,
@@ -16,6 +16,7 @@ import {
   checkRecord,
   dedupeKey,
   deepFreeze,
+  sourceLocationKey,
   mergeOutcome,
   matchesQuery,
   normalizeBatches,
@@ -145,6 +146,15 @@ export function mergeBatches(runId: string, stored: readonly TraceBatch[], incom
   return [...stored, ...added].sort((a, b) => a.step - b.step);
 }
 
+/** importRun reports errors of its one run without the batch position importRuns adds. */
+export function withoutIndex(err: unknown): unknown {
+  if (err instanceof MetatuneError && 'index' in err.details) {
+    const { index: _index, ...rest } = err.details;
+    (err as { details: Record<string, unknown> }).details = Object.freeze(rest);
+  }
+  return err;
+}
+
 export abstract class DocumentTraceStore implements TraceStore {
   abstract readonly url: string;
   #closed = false;
@@ -229,25 +239,22 @@ export abstract class DocumentTraceStore implements TraceStore {
 
   async importRun(run: NewTrace): Promise<ImportResult> {
     this.checkOpen();
-    const key = requireImportProvenance(run, 'importRun');
-    const record = deepFreeze(buildRecord(run, 'completed', 'importRun'));
-    return this.mutateDocument<ImportResult>((doc) => {
-      if (hasOwn(doc.dedupe, key)) return { value: { id: doc.dedupe[key], duplicate: true }, changed: false };
-      const index = indexOf(doc);
-      if (index.has(record.id)) throw runExists(record.id);
-      index.set(record.id, doc.runs.push(record) - 1);
-      doc.dedupe[key] = record.id;
-      return { value: { id: record.id, duplicate: false }, changed: true };
-    });
+    requireImportProvenance(run, 'importRun');
+    try {
+      return (await this.importRuns([run]))[0]!;
+    } catch (err) {
+      throw withoutIndex(err);
+    }
   }
 
-  async importRuns(runs: readonly NewTrace[]): Promise<ImportResult[]> {
+  async importRuns(runs: readonly NewTrace[], options: ImportOptions = {}): Promise<ImportResult[]> {
     this.checkOpen();
     if (!Array.isArray(runs)) throw new ValidationError('INVALID_PARAMETER', `importRuns: \`runs\` must be an array of traces. Received: ${describeValue(runs)}.`, { argument: 'runs' });
     // Check everything before writing anything.
     const prepared = runs.map((run, i) => {
       try {
-        return { key: requireImportProvenance(run, 'importRuns'), record: deepFreeze(buildRecord(run, 'completed', 'importRuns')) };
+        const record = buildRecord(run, 'completed', 'importRuns');
+        return { key: requireImportProvenance(run, 'importRuns'), location: sourceLocationKey(record.provenance), record };
       } catch (err) {
         if (err instanceof MetatuneError) (err as { details: Record<string, unknown> }).details = Object.freeze({ ...err.details, index: i });
         throw err;
@@ -256,22 +263,62 @@ export abstract class DocumentTraceStore implements TraceStore {
     if (prepared.length === 0) return [];
     return this.mutateDocument<ImportResult[]>((doc) => {
       const index = indexOf(doc);
+      // Source location → position of the latest run from it (built only when a run could replace one).
+      let locations: Map<string, number> | undefined;
+      const locationsOf = () => {
+        if (!locations) {
+          locations = new Map();
+          doc.runs.forEach((r, i) => {
+            const loc = sourceLocationKey(r.provenance);
+            if (loc) locations!.set(loc, i);
+          });
+        }
+        return locations;
+      };
+      const plan: Array<{ kind: 'duplicate'; id: string } | { kind: 'add'; record: TraceRecord; key: string } | { kind: 'replace'; at: number; record: TraceRecord; key: string }> = [];
       const ids = new Set<string>();
-      for (const { key, record } of prepared) {
-        if (!hasOwn(doc.dedupe, key) && (index.has(record.id) || ids.has(record.id))) throw runExists(record.id);
+      const keys = new Map<string, string>();
+      for (const { key, location, record } of prepared) {
+        const dup = hasOwn(doc.dedupe, key) ? doc.dedupe[key] : keys.get(key);
+        if (dup !== undefined) {
+          plan.push({ kind: 'duplicate', id: dup });
+          continue;
+        }
+        const at = location ? locationsOf().get(location) : undefined;
+        const old = at === undefined ? undefined : doc.runs[at];
+        if (at !== undefined && old && (old.status === 'incomplete' || options.replace)) {
+          const replacement = deepFreeze({ ...record, id: old.id, createdAt: old.createdAt });
+          plan.push({ kind: 'replace', at, record: replacement, key });
+          keys.set(key, old.id);
+          continue;
+        }
+        if (index.has(record.id) || ids.has(record.id)) throw runExists(record.id);
         ids.add(record.id);
+        keys.set(key, record.id);
+        plan.push({ kind: 'add', record: deepFreeze(record), key });
       }
       const results: ImportResult[] = [];
       let changed = false;
-      for (const { key, record } of prepared) {
-        if (hasOwn(doc.dedupe, key)) {
-          results.push({ id: doc.dedupe[key], duplicate: true });
+      for (const step of plan) {
+        if (step.kind === 'duplicate') {
+          results.push({ id: step.id, duplicate: true });
           continue;
         }
-        index.set(record.id, doc.runs.push(record) - 1);
-        doc.dedupe[key] = record.id;
-        results.push({ id: record.id, duplicate: false });
         changed = true;
+        if (step.kind === 'replace') {
+          const oldKey = dedupeKey(doc.runs[step.at]!.provenance);
+          if (oldKey && doc.dedupe[oldKey] === step.record.id) delete doc.dedupe[oldKey];
+          doc.runs[step.at] = step.record;
+          doc.dedupe[step.key] = step.record.id;
+          results.push({ id: step.record.id, duplicate: false, replaced: true });
+          continue;
+        }
+        const at = doc.runs.push(step.record) - 1;
+        index.set(step.record.id, at);
+        const loc = sourceLocationKey(step.record.provenance);
+        if (loc && locations) locations.set(loc, at);
+        doc.dedupe[step.key] = step.record.id;
+        results.push({ id: step.record.id, duplicate: false });
       }
       return { value: results, changed };
     });

@@ -31,7 +31,11 @@ export interface ImportRunArgs {
   readonly onBytes?: (bytes: number) => void;
   /** Base directory for relative paths and globs. Defaults to `process.cwd()`. */
   readonly cwd?: string;
-  /** Interchange records whose id the store holds with other content overwrite it (else RUN_CONFLICT). Defaults to false. */
+  /**
+   * Replace what an earlier import stored from the same source (a fixed log: same importer, file and
+   * source key; an interchange record: same id) instead of adding a run / reporting RUN_CONFLICT.
+   * Defaults to false (runs stored `incomplete` are replaced anyway).
+   */
   readonly replace?: boolean;
   /** Runs written per store call (one file rewrite / one transaction). Defaults to 500. */
   readonly batchRuns?: number;
@@ -59,7 +63,7 @@ export interface ImportSummary {
   readonly files: number;
   readonly bytes: number;
   readonly imported: number;
-  /** Of `imported`: interchange records that overwrote a different stored run (`--replace`). */
+  /** Of `imported`: runs that replaced the run stored from the same source (an `incomplete` one, or any with `--replace`). */
   readonly replaced: number;
   readonly duplicates: number;
   readonly epochs: number;
@@ -209,6 +213,7 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
     const n = run.epochs?.length ?? 0;
     runs.push({ id: result.id, duplicate: result.duplicate, file: run.provenance.file, importer: run.provenance.importer, sourceKey: run.provenance.sourceKey, epochs: n });
     if (!result.duplicate) epochs += n;
+    if (result.replaced) replaced++;
   };
   const ranRecord = (ev: ImportedRecord, result: RestoreResult) => {
     const n = ev.record.epochs.length;
@@ -240,7 +245,7 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
       if (batch.length) {
         let results: ImportResult[] | undefined;
         try {
-          results = await store!.importRuns(batch);
+          results = await store!.importRuns(batch, args.replace ? { replace: true } : {});
         } catch (err) {
           if (!(err instanceof ValidationError)) throw err;
         }
@@ -249,7 +254,7 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
           // Some run of the batch is invalid (nothing of the batch was written): find it run by run.
           for (const run of batch) {
             try {
-              ranRun(run, await store!.importRun(run));
+              ranRun(run, (await store!.importRuns([run], args.replace ? { replace: true } : {}))[0]!);
             } catch (err) {
               if (!(err instanceof ValidationError)) throw err;
               rejectRun(run, err);

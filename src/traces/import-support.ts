@@ -35,6 +35,8 @@ export interface LineBatch {
   readonly lines: string[];
   /** 1-based line number of `lines[0]`. */
   readonly firstLine: number;
+  /** Set on the last batch when the file does not end with a line break: its last line may be a record cut short (a log still being written). */
+  readonly unterminated?: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function* readLineBatches(path: string, onBytes?: (n: number) => vo
   }
   if (carry && carry.length) {
     const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
-    yield { lines: [carry.toString('utf8', 0, end)], firstLine: lineNo };
+    yield { lines: [carry.toString('utf8', 0, end)], firstLine: lineNo, unterminated: true };
   }
 }
 

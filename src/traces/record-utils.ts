@@ -19,7 +19,7 @@ import type {
   TraceRecord,
 } from './trace.js';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'diverged', 'pruned', 'failed'];
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'completed', 'diverged', 'pruned', 'failed', 'incomplete'];
 export const FINISHED_STATUSES = RUN_STATUSES.filter((s) => s !== 'running') as Exclude<RunStatus, 'running'>[];
 
 /** Mutable view of a readonly type: stores build records field by field before freezing them. */
@@ -348,6 +348,16 @@ export function mergeOutcome(epochs: readonly TraceEpoch[], given: TraceOutcome 
 export function dedupeKey(provenance: TraceProvenance | undefined): string | undefined {
   if (!provenance?.contentHash) return undefined;
   return JSON.stringify([provenance.importer, provenance.contentHash, provenance.sourceKey ?? null]);
+}
+
+/**
+ * Where an imported run came from, independent of the bytes: (importer, file, source key). A run
+ * stored `incomplete` is replaced by the next import from the same location (the grown log), and
+ * `import --replace` replaces whatever that location produced before.
+ */
+export function sourceLocationKey(provenance: TraceProvenance | undefined): string | undefined {
+  if (!provenance?.file) return undefined;
+  return JSON.stringify([provenance.importer, provenance.file, provenance.sourceKey ?? null]);
 }
 
 /** importRun needs a provenance that identifies the source, else re-imports would duplicate runs. */

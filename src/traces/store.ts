@@ -8,7 +8,9 @@
  * - `appendEpochs` is idempotent per (run, epoch): re-sending an epoch replaces nothing and adds nothing
  *   when it is identical; a different record for an existing epoch throws `EPOCH_CONFLICT`.
  * - `importRun`/`importRuns` are idempotent per (provenance.importer, provenance.contentHash, provenance.sourceKey):
- *   the second import returns the first run's id with `duplicate: true`.
+ *   the second import returns the first run's id with `duplicate: true`. A run stored `incomplete`
+ *   is replaced in place (same id, same position) by the next import from the same (importer, file,
+ *   sourceKey) with other content; with `{replace: true}` any such run is.
  * - `restoreRuns` stores records exactly (what `query` returns after it deep-equals what was given)
  *   and is idempotent by id.
  * - Returned records are deep-frozen copies: callers cannot change the store through them.
@@ -42,6 +44,17 @@ export interface StoreStats {
 export interface ImportResult {
   readonly id: string;
   readonly duplicate: boolean;
+  /** True when the run replaced the run stored from the same source location (an `incomplete` one, or any with `replace`); `id` is the replaced run's. */
+  readonly replaced?: boolean;
+}
+
+export interface ImportOptions {
+  /**
+   * Replace the run a previous import stored from the same source location (importer, file,
+   * source key) when the content differs (`metatune import --replace` after fixing a file).
+   * Without it only `incomplete` runs are replaced (a log that was still being written).
+   */
+  readonly replace?: boolean;
 }
 
 /** What `restoreRuns` did with one record. */
@@ -83,7 +96,7 @@ export interface TraceStore {
    * order. Every run is checked before anything is written, so a `ValidationError` means nothing
    * of the batch was stored.
    */
-  importRuns(runs: readonly NewTrace[]): Promise<ImportResult[]>;
+  importRuns(runs: readonly NewTrace[], options?: ImportOptions): Promise<ImportResult[]>;
   /**
    * Stores complete records exactly as given — id, status, timestamps, outcome, provenance — in
    * one write (the interchange import and `metatune store copy`). Idempotent by id: a record the

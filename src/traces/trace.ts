@@ -8,7 +8,8 @@
  * rate is always `lr` on the epoch record, whatever the source called it.
  */
 /** How a run ended (or that it is still going). Shared by the trace, the callback's recorder and importers. */
-export type RunStatus = 'running' | 'completed' | 'diverged' | 'pruned' | 'failed';
+/** `incomplete`: an imported log that ends mid-record (still being written, or cut short); importing the grown log replaces it. */
+export type RunStatus = 'running' | 'completed' | 'diverged' | 'pruned' | 'failed' | 'incomplete';
 
 export type TaskKind = 'classification' | 'regression' | 'unknown';
 

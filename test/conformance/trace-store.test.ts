@@ -314,6 +314,32 @@ describe.each([memoryHarness(), lowdbHarness(), postgresHarness()])('TraceStore 
     await expectCode(store.restoreRuns([{ ...live, createdAt: 'yesterday' }]), 'ValidationError', 'INVALID_TRACE', /createdAt/);
   });
 
+  it('an incomplete import is replaced in place by the next import from the same source; {replace} replaces any', async () => {
+    const at = (hash: string, status: 'incomplete' | 'completed', n: number, extra: Partial<NewTrace> = {}) =>
+      imported(hash, 'train', { status, epochs: Array.from({ length: n }, (_, i) => epoch(i)), provenance: { importer: 'tfevents', file: '/logs/a/events', contentHash: hash, sourceKey: 'train' }, ...extra });
+    const before = await store.importRun(newRun({ provenance: { importer: 'x', contentHash: 'other' } }));
+    const cut = await store.importRun(at('h-cut', 'incomplete', 2));
+    const after = await store.importRun(newRun({ provenance: { importer: 'x', contentHash: 'other-2' } }));
+    const grown = await store.importRuns([at('h-full', 'completed', 4)]);
+    expect(grown).toEqual([{ id: cut.id, duplicate: false, replaced: true }]);
+    const run = await store.getRun(cut.id);
+    expect(run).toMatchObject({ status: 'completed', provenance: { contentHash: 'h-full' } });
+    expect(run.epochs).toHaveLength(4);
+    // Same position in query order, and both sources now resolve to it.
+    expect((await collect(store.query())).map((r) => r.id)).toEqual([before.id, cut.id, after.id]);
+    expect(await store.importRun(at('h-full', 'completed', 4))).toEqual({ id: cut.id, duplicate: true });
+    // A completed run is not replaced by a different file content at the same place...
+    const fixed = await store.importRun(at('h-fixed', 'completed', 3));
+    expect(fixed.duplicate).toBe(false);
+    expect(fixed.id).not.toBe(cut.id);
+    expect(await store.count()).toBe(4);
+    // ...unless asked to: the latest run from that source is replaced.
+    expect(await store.importRuns([at('h-fixed-2', 'completed', 5)], { replace: true })).toEqual([{ id: fixed.id, duplicate: false, replaced: true }]);
+    expect((await store.getRun(fixed.id)).epochs).toHaveLength(5);
+    expect(await store.count()).toBe(4);
+    expect((await store.stats()).byStatus).toMatchObject({ incomplete: 0, completed: 4 });
+  });
+
   it('lists policies by name', async () => {
     expect(await store.listPolicies()).toEqual([]);
     await store.putPolicy('b', { x: 1 });

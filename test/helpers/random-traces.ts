@@ -78,7 +78,7 @@ export function randomTraceInputs(seed: number, n: number): Array<{ kind: 'impor
       ...(maybe(0.4) ? { environment: { backend: pick(['cpu', 'wasm', 'tensorflow']), tfjsVersion: '4.22.0', ...(maybe() ? { host: 'box-1' } : {}) } } : {}),
     };
     if (maybe(0.6)) {
-      const status = pick(['completed', 'completed', 'diverged', 'pruned', 'failed'] as const);
+      const status = pick(['completed', 'completed', 'diverged', 'pruned', 'failed', 'incomplete'] as const);
       out.push({
         kind: 'import',
         run: {

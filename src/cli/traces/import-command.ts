@@ -40,7 +40,7 @@ export function formatSummary(summary: ImportSummary, cwd: string, dryRun: boole
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   lines.push(`${dryRun ? 'would import' : 'imported'}: ${summary.imported} run(s), ${summary.epochs} epoch record(s) from ${summary.files} file(s)${formats ? ` (${formats})` : ''}`);
-  if (summary.replaced) lines.push(`replaced (--replace): ${summary.replaced}`);
+  if (summary.replaced) lines.push(`of which replaced an earlier import of the same source: ${summary.replaced}`);
   lines.push(`duplicates skipped: ${summary.duplicates}`);
   lines.push(`rejected: ${summary.rejectedCount}`);
   for (const r of summary.rejected.slice(0, 50)) lines.push(`  ${formatRejection({ ...r, file: rel(r.file) })}`);
@@ -65,7 +65,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): Comman
     .option('--task <id|file>', 'task id, or a task JSON file, for every imported run (default: derived from each source)')
     .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .option('--dry-run', 'read and validate everything, write nothing')
-    .option('--replace', 'runs of a metatune-traces file overwrite stored runs with the same id and other content (else RUN_CONFLICT)')
+    .option('--replace', 'a re-imported (fixed) log replaces the runs it produced before (same file and source key), and interchange records overwrite stored runs with the same id')
     .action(async (paths: string[], opts: { format: string; task?: string; store?: string; dryRun?: boolean; replace?: boolean }) => {
       const importers = (await ctx.runtime()).importers;
       const task = opts.task !== undefined ? readTaskOption(opts.task, io.cwd) : undefined;

@@ -32,7 +32,7 @@ const withQueryOptions = (c: Command) =>
   c
     .option('--store <url>', `trace store URL (default: $METATUNE_STORE, the config's "store", or ${DEFAULT_STORE_URL})`)
     .option('--task <id>', 'only runs of this task')
-    .option('--status <list>', 'only runs with these statuses (comma-separated: running,completed,diverged,pruned,failed)')
+    .option('--status <list>', 'only runs with these statuses (comma-separated: running,completed,diverged,pruned,failed,incomplete)')
     .option('--importer <id>', 'only runs imported by this importer')
     .option('--model <id>', 'only runs of this model')
     .option('--limit <n>', 'at most this many runs');

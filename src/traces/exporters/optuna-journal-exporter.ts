@@ -19,7 +19,7 @@ const OP_SET_TRIAL_INTERMEDIATE_VALUE = 7;
 const OP_SET_TRIAL_USER_ATTR = 8;
 
 /** TrialState: RUNNING 0, COMPLETE 1, PRUNED 2, FAIL 3. */
-const STATE: Record<RunStatus, number> = { running: 0, completed: 1, pruned: 2, diverged: 3, failed: 3 };
+const STATE: Record<RunStatus, number> = { running: 0, completed: 1, pruned: 2, diverged: 3, failed: 3, incomplete: 0 };
 
 /** Optuna parses datetimes with "%Y-%m-%dT%H:%M:%S.%f" (no zone): microseconds, no `Z`. */
 export function optunaDatetime(iso: string | undefined): string {
@@ -86,7 +86,7 @@ export async function exportOptunaJournal(
       trial_id: trialId,
       user_attr: { metatune_run_id: r.id, metatune_status: r.status, ...(metric ? { objective: metric } : {}), ...(r.provenance ? { importer: r.provenance.importer } : {}) },
     });
-    if (r.status !== 'running') {
+    if (r.status !== 'running' && r.status !== 'incomplete') {
       // COMPLETE needs a value; a finished run without any loss is reported as FAIL (Optuna's rule).
       const state = final === undefined && r.status === 'completed' ? 3 : STATE[r.status];
       ops.push({

@@ -32,18 +32,19 @@ function recordOffsets(b: Uint8Array): number[] {
 }
 
 describe('bad event files', () => {
-  it('truncated: the records before the cut are kept, one TRUNCATED_RECORD rejection at the cut', async () => {
+  it('truncated: the records before the cut are kept, the run is incomplete (never completed) with a note naming the byte', async () => {
     const bytes = katib();
     const offsets = recordOffsets(bytes);
     const cut = offsets[15]! + 20; // inside record 15
     const p = await write('trunc.tfevents', bytes.subarray(0, cut));
     const r = await importWith(tfeventsImporter, p);
-    expect(r.rejections).toEqual([expect.objectContaining({ file: p, byteOffset: offsets[15], code: 'TRUNCATED_RECORD', field: 'data' })]);
+    expect(r.rejections).toEqual([]);
     expect(r.runs).toHaveLength(1);
     // Records 1..14 are the first 7 steps of loss + accuracy (record 0 is the file version).
     expect(r.runs[0]!.epochs.length).toBe(7);
     expect(r.runs[0]!.epochs[0]!.loss).toBe(0.20479995012283325);
-    expect(formatRejection(r.rejections[0]!)).toMatch(new RegExp(`trunc.tfevents@byte ${offsets[15]}: data: expected .* \\(TRUNCATED_RECORD\\)`));
+    expect(r.runs[0]!.status).toBe('incomplete');
+    expect(r.runs[0]!.provenance.notes?.join(' ')).toMatch(new RegExp(`trunc.tfevents ends inside a record at byte ${offsets[15]}.*stored as incomplete`));
   });
 
   it('bad data CRC: rejected at the record, earlier records kept', async () => {

@@ -46,8 +46,8 @@ describe('metatune store', () => {
 
   it('migrate applies pending Postgres migrations, then reports the schema current', async () => {
     const first = await run('store', 'migrate', '--store', db.url);
-    expect(first).toMatch(/applied 2 migration\(s\), schema version 2:\n\s+1\s+initial tables[\s\S]*\n\s+2\s+indexes/);
-    expect(await run('store', 'migrate', '--store', db.url)).toMatch(/schema is up to date \(version 2\)/);
+    expect(first).toMatch(/applied 3 migration\(s\), schema version 3:\n\s+1\s+initial tables[\s\S]*\n\s+2\s+indexes[\s\S]*\n\s+3\s+status 'incomplete'/);
+    expect(await run('store', 'migrate', '--store', db.url)).toMatch(/schema is up to date \(version 3\)/);
     expect(await run('store', 'migrate', '--store', 'memory:')).toMatch(/no schema to migrate/);
   });
 

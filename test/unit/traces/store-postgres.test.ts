@@ -60,15 +60,15 @@ describe('postgres migrations', () => {
 
     const err = await getStore(db.url).catch((e) => e);
     expect(err.code).toBe('STORE_SCHEMA_BEHIND');
-    expect(err.message).toMatch(/schema version 1; this metatune needs 2/);
+    expect(err.message).toMatch(/schema version 1; this metatune needs 3/);
     expect(err.message.endsWith(`run \`metatune store migrate --store ${db.url}\``)).toBe(true);
 
     const report = await migratePostgres(db.url);
-    expect(report.applied.map((m) => m.version)).toEqual([2]);
+    expect(report.applied.map((m) => m.version)).toEqual([2, 3]);
     expect(report.version).toBe(LATEST_SCHEMA_VERSION);
     expect((await migratePostgres(db.url)).applied).toEqual([]);
     const rows = await db.sql<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3]);
     await (await getStore(db.url)).close();
   });
 
@@ -93,9 +93,9 @@ describe('postgres migrations', () => {
     const fresh = await createTempDatabase('metatune_mig2');
     try {
       const reports = await Promise.all([migratePostgres(fresh.url), migratePostgres(fresh.url), migratePostgres(fresh.url)]);
-      expect(reports.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2]);
+      expect(reports.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2, 3]);
       const rows = await fresh.sql('SELECT version FROM schema_migrations');
-      expect(rows).toHaveLength(2);
+      expect(rows).toHaveLength(3);
     } finally {
       await fresh.drop();
     }

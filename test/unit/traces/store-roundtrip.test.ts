@@ -78,7 +78,7 @@ describe('lossless interchange: export → import reproduces the store', () => {
       const expectedPolicies = { 'meta/rank-v1': { kind: 'knn', k: 5, weights: [0.25, 0.5, 0.25], note: 'ünïcödé' }, 'z-last': [1, 2, 3] };
       expect(await contents(srcPg)).toEqual({ runs: expected, policies: expectedPolicies });
       // The generator covers what the issue lists: every status, runs without epochs, reasons, schedules.
-      expect(new Set(expected.map((r) => r.status))).toEqual(new Set(['running', 'completed', 'diverged', 'pruned', 'failed']));
+      expect(new Set(expected.map((r) => r.status))).toEqual(new Set(['running', 'completed', 'diverged', 'pruned', 'failed', 'incomplete']));
       expect(expected.some((r) => r.epochs.length === 0 && r.status !== 'running')).toBe(true);
       expect(expected.some((r) => r.outcome?.reason)).toBe(true);
 
@@ -140,7 +140,7 @@ describe('lossless interchange: export → import reproduces the store', () => {
     const err = await cli('import', file, '--store', url).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'IMPORT_REJECTED' });
     expect((await contents(url)).runs[0]!.task.id).toBe(first!.task.id);
-    expect(await cli('import', file, '--store', url, '--replace')).toMatch(/replaced \(--replace\): 1/);
+    expect(await cli('import', file, '--store', url, '--replace')).toMatch(/of which replaced an earlier import of the same source: 1/);
     expect((await contents(url)).runs[0]!.task.id).toBe('retagged');
   });
 

@@ -93,7 +93,7 @@ describe('trace and task schemas', () => {
     expect(props(trace.properties.environment)).toEqual(keys(fullEnvironment));
     expect(props(trace.properties.model)).toEqual(keys(fullModel));
     expect(props(trace.properties.optimizer)).toEqual(keys(fullOptimizer));
-    expect(trace.properties.status.enum).toEqual(['running', 'completed', 'diverged', 'pruned', 'failed']);
+    expect(trace.properties.status.enum).toEqual(['running', 'completed', 'diverged', 'pruned', 'failed', 'incomplete']);
     expect(trace.required.sort()).toEqual(['createdAt', 'epochs', 'id', 'status', 'task', 'updatedAt']);
   });
 
