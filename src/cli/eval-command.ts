@@ -35,7 +35,7 @@ export function registerEvalCommand(program: Command, deps: LearnCommandDeps): C
       const all = runtime.contributions<Learner>('learners').map((c) => c.value);
       const ids = o.learner === 'all' ? all.map((l) => l.id) : ['best-default', ...o.learner.split(',').map((s) => s.trim()).filter((s) => s && s !== 'best-default')];
       const learners = ids.map((id) => learnerFor(runtime, id));
-      const src = await trainingSource({ from: o.from, runtime, openStore: deps.openStore, cwd: io.cwd, log: (l) => io.stderr(`${l}\n`) });
+      const src = await trainingSource({ from: o.from, runtime, openStore: deps.openStore, cwd: io.cwd, withFeatures: learners.some((l) => l.needsFeatures), log: (l) => io.stderr(`${l}\n`) });
       const needFeatures = learners.filter((l) => l.needsFeatures);
       const examples = needFeatures.length > 0 ? src.examples.filter((e) => Object.keys(e.features).length > 0) : src.examples;
       if (examples.length < src.examples.length) io.stderr(`evaluating on the ${examples.length} runs with task features (of ${src.examples.length}), so every learner sees the same tasks\n`);

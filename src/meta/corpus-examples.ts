@@ -10,6 +10,8 @@ import { suiteTaskFeatures } from './features.js';
 export interface CorpusExamplesOptions {
   readonly dir?: string;
   readonly tasks?: readonly string[];
+  /** Attach task meta-features (computed and cached when the corpus did not record them). Defaults to true. */
+  readonly withFeatures?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -22,7 +24,7 @@ export async function corpusExamples(runtime: MetatuneRuntime, options: CorpusEx
   const dir = options.dir ?? bundledCorpusDir();
   const manifest = corpusManifest(dir);
   const tasks = options.tasks ?? Object.keys(manifest.tasks);
-  const features = await suiteTaskFeatures(tasks, runtime, { corpusDir: dir, log: options.log });
+  const features = options.withFeatures === false ? new Map<string, Readonly<Record<string, number>>>() : await suiteTaskFeatures(tasks, runtime, { corpusDir: dir, log: options.log });
   const result = await examplesFromTraces(readCorpus(dir, { tasks, validate: false }), { features });
   return { ...result, source: `corpus:${manifest.gridHash}` };
 }

@@ -149,9 +149,13 @@ export function regretTable(examples: readonly TrainingExample[], candidates?: r
   return { tasks, parents, kinds, features, candidates: cands, regret, cell };
 }
 
-/** Examples without the held-out parents (the evaluation harness and every learner apply it). */
+/**
+ * Examples without the held-out parents (the evaluation harness and every learner apply it), in a
+ * canonical order (task, then candidate), so that a learner's floating-point sums — and so its
+ * artifact — do not depend on the order the store returned the runs in.
+ */
 export function withoutHeldOut(examples: readonly TrainingExample[], holdOut: readonly string[] | undefined): TrainingExample[] {
-  if (!holdOut || holdOut.length === 0) return [...examples];
-  const out = new Set(holdOut);
-  return examples.filter((e) => !out.has(e.parentDataset));
+  const out = new Set(holdOut ?? []);
+  const key = (e: TrainingExample) => `${e.taskId}\u0000${e.candidate.id}`;
+  return examples.filter((e) => !out.has(e.parentDataset)).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }

@@ -29,6 +29,8 @@ export interface TrainingSourceArgs {
   /** A metatune task file (with data) every run belongs to; its features are computed. Defaults to the runs' own tasks. */
   readonly taskFile?: string;
   readonly cwd?: string;
+  /** Compute task features (for feature-based learners). Defaults to true. */
+  readonly withFeatures?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -58,7 +60,7 @@ async function collect(store: TraceStore): Promise<TraceRecord[]> {
 
 export async function trainingSource(args: TrainingSourceArgs): Promise<TrainingSource> {
   const cwd = args.cwd ?? process.cwd();
-  if (args.from === 'corpus') return summarise(await corpusExamples(args.runtime, { log: args.log }), 'corpus');
+  if (args.from === 'corpus') return summarise(await corpusExamples(args.runtime, { log: args.log, withFeatures: args.withFeatures }), 'corpus');
   let taskRef: TaskRef | undefined;
   const features = new Map<string, Readonly<Record<string, number>>>();
   if (args.taskFile) {
@@ -91,6 +93,6 @@ export async function trainingSource(args: TrainingSourceArgs): Promise<Training
   if (taskRef) traces = traces.map((t) => ({ ...t, task: { ...t.task, ...taskRef, id: taskRef!.id } }));
   // Runs of a built-in suite task get that task's features (recorded corpus features or computed).
   const suiteIds = [...new Set(traces.map((t) => t.task.id))].filter((id) => !features.has(id) && suiteTaskInfo(id) !== undefined);
-  if (suiteIds.length > 0) for (const [id, f] of await suiteTaskFeatures(suiteIds, args.runtime, { log: args.log })) features.set(id, f);
+  if (suiteIds.length > 0 && args.withFeatures !== false) for (const [id, f] of await suiteTaskFeatures(suiteIds, args.runtime, { log: args.log })) features.set(id, f);
   return summarise(await examplesFromTraces(traces, { features }), source);
 }
