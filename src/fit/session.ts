@@ -1,8 +1,10 @@
 /**
  * A candidate trained in stages: `advance(toEpoch)` trains up to an epoch and stops there, keeping
  * the model, its optimizer (Adam's moments) and the schedule's place, so successive halving can
- * pause every entrant at a rung and resume only the survivors. Trained straight through
- * (`advance(epochs)` once) it is the same run as `trainCandidate` (src/train/train-candidate.ts):
+ * pause every entrant at a rung and resume only the survivors. A resumed run differs from a
+ * straight one only in batch order (tfjs reshuffles the previous epoch's order in place, and a new
+ * `model.fit` starts from the natural order); up to the first pause the two are identical. Trained
+ * straight through (`advance(epochs)` once) it is the same kind of run as `trainCandidate` (src/train/train-candidate.ts):
  * same zoo model and seed, same optimizer, the schedule's placeholders resolved for the *full*
  * run length (so a paused run follows exactly the curve a full run would), the `lrScheduler`
  * callback, divergence detection and a recorder. What it adds: resumption, class weights, and
@@ -25,7 +27,8 @@ import type { LoadedTask } from '../tasks/task.js';
 import { lrScheduler, type DivergenceInfo, type LrSchedulerCallback } from '../tfjs/callback.js';
 import type { EpochRecord, RunOutcome, RunRecorder, RunStartInfo } from '../tfjs/recorder.js';
 import { disposeOptimizer, makeOptimizer } from '../train/optimizers.js';
-import { withSeededMathRandom } from '../train/seeded-math-random.js';
+import { hashString } from '../train/seeded-math-random.js';
+import { seededRandom } from '../tasks/random.js';
 import { inputFor, splitTensors, zooEntryFor, type TrainRuntime } from '../train/train-candidate.js';
 
 /** x / y tensors of the train and validation splits, shared by every candidate of one fit. */
@@ -132,6 +135,8 @@ export class CandidateSession {
   readonly #recorder: StagedRecorder;
   readonly #scheduler: LrSchedulerCallback;
   #optimizer: tf.Optimizer | undefined;
+  /** One random stream per candidate, continued across stages: a staged run shuffles like a straight one. */
+  readonly #random: () => number;
 
   constructor(args: SessionArgs) {
     this.#args = args;
@@ -142,6 +147,7 @@ export class CandidateSession {
     const spec = candidate.schedule ?? { family: 'constant', params: { learningRate: lr } };
     this.schedule = substitutePlaceholders(substituteLearningRate(spec, lr), { totalSteps: args.epochs * this.stepsPerEpoch, stepsPerEpoch: this.stepsPerEpoch });
     this.#recorder = new StagedRecorder(args.recorder);
+    this.#random = seededRandom(hashString(`${candidate.id}@${args.seed}`));
     // Built before any tensor exists: a bad spec throws with nothing to clean up.
     this.#scheduler = lrScheduler({ schedule: this.schedule as ScheduleSpec, recorder: this.#recorder, runtime, stepsPerEpoch: this.stepsPerEpoch });
   }
@@ -183,8 +189,11 @@ export class CandidateSession {
       }),
     );
     const started = performance.now();
-    await withSeededMathRandom(`${args.candidate.id}@${args.seed}#${this.epoch}`, () =>
-      model.fit(data.xTrain, data.yTrain, {
+    // tfjs draws batch shuffles (and unseeded dropout masks) from Math.random and takes no seed.
+    const original = Math.random;
+    Math.random = this.#random;
+    try {
+      await model.fit(data.xTrain, data.yTrain, {
         initialEpoch: this.epoch,
         epochs: toEpoch,
         batchSize: args.batchSize,
@@ -194,8 +203,10 @@ export class CandidateSession {
         yieldEvery: 'never',
         callbacks,
         ...(args.classWeight && { classWeight: args.classWeight as Record<number, number> }),
-      }),
-    );
+      });
+    } finally {
+      Math.random = original;
+    }
     this.trainMs += performance.now() - started;
     if (this.#scheduler.status === 'diverged') {
       this.status = 'diverged';
