@@ -21,15 +21,12 @@ import { TrainingError, ValidationError } from '../core/errors.js';
 import type { MetatuneRuntime } from '../runtime.js';
 import type { Candidate } from '../meta/candidate.js';
 import type { Decision, Policy, TaskDescription } from '../meta/policy.js';
-import type { ModelZooEntry } from '../models/model-zoo.js';
-import { featurizeTask } from '../tasks/featurize.js';
-import type { Featurizer } from '../tasks/featurizer.js';
+import { describeTask } from '../meta/suggest.js';
 import { prepareTask } from '../tasks/prepare.js';
 import type { LoadedTask } from '../tasks/task.js';
 import { resolveBackend, type BackendInfo, type BackendName } from '../tfjs/backend.js';
 import { StoreRecorder } from '../traces/store-recorder.js';
 import type { TraceStore } from '../traces/store.js';
-import type { TrainRuntime } from '../train/train-candidate.js';
 import { planSuccessiveHalving, promote, requireBudget, type SuccessiveHalvingPlan } from './budget.js';
 import { classificationMetrics, regressionMetrics, type FitMetrics, type SelectionMetric } from './metrics.js';
 import { predictRows, saveFitted, writeSummary } from './model-io.js';
@@ -155,10 +152,6 @@ export interface FitResult {
   readonly model?: tf.LayersModel;
 }
 
-function trainRuntimeOf(runtime: MetatuneRuntime): TrainRuntime {
-  const entries = runtime.contributions<ModelZooEntry>('models').map((c) => c.value);
-  return { schedules: runtime.schedules, optimizers: runtime.optimizers, models: { values: () => entries } };
-}
 
 /** sklearn's "balanced" weights n / (k · count_c), only when some class is under MINORITY_SHARE of the training rows. */
 export function classWeightsFor(task: LoadedTask): Record<number, number> | undefined {
@@ -194,23 +187,6 @@ function validationTargets(task: LoadedTask): Int32Array | Float64Array {
   if (task.ref.kind === 'classification') return task.validation.y as Int32Array;
   const s = task.targetScaling ?? { mean: 0, std: 1 };
   return Float64Array.from(task.validation.y as Float32Array, (v) => v * s.std + s.mean);
-}
-
-/** Featurizers the policy expects (`id@version` in its artifact), from the registry; versions that differ are noted. */
-function featurizersFor(policy: Policy, runtime: MetatuneRuntime, notes: string[]): Featurizer[] {
-  const registered = runtime.contributions<Featurizer>('featurizers').map((c) => c.value);
-  const out: Featurizer[] = [];
-  for (const wanted of policy.artifact.featurizers) {
-    const [id, version] = wanted.split('@');
-    const f = registered.find((r) => r.id === id);
-    if (!f) {
-      notes.push(`the policy expects featurizer "${wanted}", which is not registered: its features are left out (the policy imputes them).`);
-      continue;
-    }
-    if (version !== undefined && String(f.version) !== version) notes.push(`the policy was trained with featurizer ${wanted}; this process has ${f.id}@${f.version}.`);
-    out.push(f);
-  }
-  return out;
 }
 
 const seconds = (ms: number) => ms / 1000;
@@ -263,9 +239,7 @@ export async function fit(args: FitArgs): Promise<FitResult> {
 
   // Describe the task the way the policy was trained to see it.
   const runtime = args.runtime;
-  const featurizers = featurizersFor(args.policy, runtime, notes);
-  const featurized = await featurizeTask(task, featurizers, { seed });
-  const description: TaskDescription = { id: task.ref.id, kind: task.ref.kind, features: featurized.features };
+  const description: TaskDescription = await describeTask(task, args.policy, runtime);
   const tFeaturize = performance.now();
 
   // Ask for as many candidates as the budget can use, then plan over what came back.
@@ -278,10 +252,9 @@ export async function fit(args: FitArgs): Promise<FitResult> {
     note(`this task is far from every task the policy learned from (distance ${decision.outOfDistribution.distance.toFixed(2)} > ${decision.outOfDistribution.threshold.toFixed(2)}): it fell back to ${decision.outOfDistribution.fallback}.`, notes);
   }
 
-  const trainRuntime = trainRuntimeOf(runtime);
   const tensors = new TensorCache(task);
   const fitId = randomUUID();
-  const taskRef = { ...task.ref, metaFeatures: featurized.features };
+  const taskRef = { ...task.ref, ...(Object.keys(description.features).length > 0 && { metaFeatures: description.features }) };
   const valMetricName = task.ref.kind === 'classification' ? 'val_acc' : 'val_rmse';
   const targetStd = task.targetScaling?.std ?? 1;
   const sessionFor = (candidate: Candidate, run: 'suggested' | 'tfjs-defaults') => {
@@ -302,7 +275,7 @@ export async function fit(args: FitArgs): Promise<FitResult> {
       epochs,
       batchSize,
       seed,
-      runtime: trainRuntime,
+      runtime,
       tensors,
       ...(classWeight && { classWeight }),
       ...(recorder && { recorder }),

@@ -25,7 +25,7 @@ export function corpusWinnersPolicy(options: { readonly featurizers?: readonly s
     format: 'metatune-policy',
     formatVersion: 1,
     learner: { id: 'test-corpus-winners', version: 1 },
-    featurizers: options.featurizers ?? ['basic@1'],
+    featurizers: options.featurizers ?? ['basic'],
     candidates: ranked,
     createdAt: '2026-12-06T00:00:00.000Z',
     provenance: { source: `corpus:${manifest.gridHash}`, sourceHash: manifest.gridHash, trainingTasks: Object.keys(manifest.tasks), holdOut: [], examples: 0, seed: 0 },

@@ -7,7 +7,6 @@ import { MetatuneError } from '../../src/core/errors.js';
 import { registerFitCommand } from '../../src/cli/fit-command.js';
 import { registerPredictCommand } from '../../src/cli/predict-command.js';
 import { main } from '../../src/cli/main.js';
-import { corpusWinnersPolicy } from '../helpers/corpus-winners-policy.js';
 
 const ANES = readFileSync('data/examples/anes96.csv', 'utf8').trim().split('\n');
 
@@ -24,13 +23,13 @@ function write(name: string, lines: readonly string[]): string {
   return file;
 }
 
-/** The fit and predict commands with a test policy injected (the default policy is [7/9]'s). */
+/** The fit and predict commands as main() registers them, with the bundled default policy. */
 async function run(args: readonly string[]): Promise<{ out: string; err: string; error?: MetatuneError }> {
   let out = '';
   let err = '';
   const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (err += s), cwd: dir };
   const program = new Command().exitOverride();
-  registerFitCommand(program, { io, runtime: async () => runtime, policy: async () => corpusWinnersPolicy(), isTTY: false });
+  registerFitCommand(program, { io, runtime: async () => runtime, isTTY: false });
   registerPredictCommand(program, io);
   try {
     await program.parseAsync(['node', 'metatune', ...args, ...(args[0] === 'fit' ? ['--store', 'memory:', '--backend', 'wasm'] : [])]);
@@ -49,8 +48,10 @@ describe('metatune fit / predict (CLI)', () => {
     expect(error).toBeUndefined();
     const s = JSON.parse(out);
     expect(s.backend).toBe('wasm');
-    expect(s.suggestion.learner.id).toBe('test-corpus-winners');
-    expect(s.suggestion.ranked[0].why[0]).toMatch(/won \d+ of 32 corpus tasks/);
+    // The bundled default policy ([7/9]): best-default won the leave-one-dataset-out selection.
+    expect(s.suggestion.learner.id).toBe('best-default');
+    expect(s.suggestion.ranked[0].id).toBe(s.result.candidate.id);
+    expect(s.suggestion.why.length + s.suggestion.ranked[0].why.length).toBeGreaterThan(0);
     expect(s.budget).toMatchObject({ requested: 1, planned: 1, used: 1 });
     expect(s.result.candidate.epochs).toBe(6);
     expect(s.tfjsDefaults.candidate.id).toBe('tfjs-defaults/mlp-medium/adam/constant@1e-3');
@@ -79,7 +80,7 @@ describe('metatune fit / predict (CLI)', () => {
     const { out, error } = await run(['fit', '--data', join(process.cwd(), 'data/examples/anes96.csv'), '--target', 'vote', '--epochs', '2', '--out', 'm2']);
     expect(error).toBeUndefined();
     expect(out).toMatch(/target "vote": classification \(2 classes: Clinton, Dole\)/);
-    expect(out).toMatch(/suggestion \(test-corpus-winners\): /);
+    expect(out).toMatch(/suggestion \(best-default\): /);
     expect(out).toMatch(/budget: 1 run\(s\), used 1\.00 — the top suggestion trained once/);
     expect(out).toMatch(/│ metatune fit +│/);
     expect(out).toMatch(/saved to m2\/ .*metatune predict --model m2 --data new\.csv/);
@@ -152,14 +153,14 @@ describe('metatune fit / predict (CLI)', () => {
     });
   });
 
-  it('without a default policy bundled, `metatune fit` says so and how to pass one', async () => {
+  it('through main(): a policy folder that does not exist is exit 1 with the fix', async () => {
     let err = '';
-    const code = await main(['node', 'metatune', 'fit', '--data', 'data/examples/anes96.csv', '--target', 'vote', '--store', 'memory:'], {
+    const code = await main(['node', 'metatune', 'fit', '--data', 'data/examples/anes96.csv', '--target', 'vote', '--store', 'memory:', '--policy', join(dir, 'nowhere')], {
       stdout: () => undefined,
       stderr: (s) => void (err += s),
       cwd: process.cwd(),
     });
     expect(code).toBe(1);
-    expect(err).toMatch(/error\[DEFAULT_POLICY_MISSING\]/);
+    expect(err).toMatch(/error\[POLICY_NOT_FOUND\]: No policy at .*nowhere.*Fix: train one with `metatune train/);
   });
 });

@@ -1,5 +1,4 @@
-import { createContainer } from '../../../src/core/container.js';
-import type { ModelZooEntry } from '../../../src/models/model-zoo.js';
+import { createContainer } from '../../../src/container.js';
 import { CandidateSession, TensorCache } from '../../../src/fit/session.js';
 import { loadTask } from '../../../src/tasks/suite.js';
 import { resolveBackend } from '../../../src/tfjs/backend.js';
@@ -8,9 +7,7 @@ import { MemoryRecorder } from '../../../src/tfjs/memory-recorder.js';
 describe('CandidateSession', () => {
   it('a run paused at epochs 2 and 4 and resumed keeps its weights, optimizer state and schedule position, and leaves one trace', async () => {
     await resolveBackend({ preferred: 'wasm', quiet: true });
-    const rt = await createContainer({ cwd: process.cwd() });
-    const entries = rt.contributions<ModelZooEntry>('models').map((c) => c.value);
-    const runtime = { schedules: rt.schedules, optimizers: rt.optimizers, models: { values: () => entries } };
+    const runtime = await createContainer({ cwd: process.cwd() });
     const task = await loadTask('wine', { seed: 1 });
     const tensors = new TensorCache(task);
     const candidate = {
