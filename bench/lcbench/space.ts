@@ -2,11 +2,9 @@
  * LCBench's search space (data/lcbench/config_space.json) and the mapping between an LCBench
  * configuration and metatune's `Candidate` (model, optimizer, schedule), both ways.
  *
- * The candidate carries everything needed to rebuild the configuration, in the places a user's
- * trace would carry it: the architecture in the model name (`lcbench-mlp(layers=3,units=256,
- * dropout=0.12)`, LCBench's funnel-shaped MLP), SGD with momentum and PyTorch-style weight decay
- * plus the batch size in the optimizer config, the peak learning rate in a cosine-annealing schedule
- * over the run (LCBench's training). When the schedule's peak and the optimizer's rate disagree
+ * The candidate carries everything needed to rebuild the configuration: the recipe in the model name
+ * (`modelName`), SGD with momentum as the optimizer, the peak learning rate in the optimizer and in a
+ * cosine-annealing schedule over the run (LCBench's training). When the schedule's peak and the optimizer's rate disagree
  * (a learner refined the rate in one place), the schedule wins: it drives the rate during training.
  */
 import { ValidationError } from '../../src/core/errors.js';
@@ -40,10 +38,10 @@ export function sampleConfig(rand: () => number): LcbenchConfig {
   };
 }
 
-/** `n` configurations from `seed` (the same seed always gives the same pool). */
+/** `n` configurations from `seed` (the same seed always gives the same pool), rounded as candidates show them. */
 export function samplePool(n: number, seed: number): LcbenchConfig[] {
   const rand = seededRandom(seed);
-  return Array.from({ length: n }, () => sampleConfig(rand));
+  return Array.from({ length: n }, () => roundConfig(sampleConfig(rand)));
 }
 
 /** Values rounded the way ids and logs show them (4 significant digits: ids stay stable and readable). */
@@ -63,8 +61,15 @@ export function roundConfig(c: LcbenchConfig): LcbenchConfig {
 
 export const MODEL_PREFIX = 'lcbench-mlp';
 
+/**
+ * The training recipe but the rate, as the model name: LCBench's funnel MLP (layers, units,
+ * dropout), its weight decay (an L2 penalty of the model in tfjs/Keras terms), the batch size and
+ * the momentum. A name that holds all of it keeps two configurations apart whatever a trace-to-
+ * candidate mapping keeps of the optimizer's hyperparameters (src/meta/candidate-identity.ts keeps
+ * the rate and momentum only).
+ */
 export function modelName(c: LcbenchConfig): string {
-  return `${MODEL_PREFIX}(layers=${c.numLayers},units=${c.maxUnits},dropout=${sig(c.maxDropout)})`;
+  return `${MODEL_PREFIX}(layers=${c.numLayers},units=${c.maxUnits},dropout=${sig(c.maxDropout)},weightDecay=${sig(c.weightDecay)},batchSize=${c.batchSize},momentum=${sig(c.momentum)})`;
 }
 
 /** The schedule spec: cosine annealing of the peak rate to 0 over the whole run (LCBench's CosineAnnealingLR). */
@@ -72,8 +77,12 @@ export function cosineSchedule(learningRate: number): Record<string, unknown> {
   return { family: 'cosine_decay', params: { initialLearningRate: learningRate, decaySteps: '$totalSteps' } };
 }
 
+/** Rate as it appears in ids (the format of src/corpus/grid.ts, 3 significant digits). */
+const rateLabel = (lr: number) => Number(lr.toPrecision(3)).toExponential().replace(/\.0+e/, 'e').replace('e+', 'e');
+
+/** `<model name>/momentum/cosine_decay@<rate>`: the id src/meta/candidate-identity.ts gives the trace of this run. */
 export function candidateId(c: LcbenchConfig): string {
-  return `${modelName(c)}/momentum(m=${sig(c.momentum)},wd=${sig(c.weightDecay)},bs=${c.batchSize})/cosine_decay@${sig(c.learningRate)}`;
+  return `${modelName(c)}/momentum/cosine_decay@${rateLabel(c.learningRate)}`;
 }
 
 export function candidateOf(config: LcbenchConfig): Candidate {
@@ -81,9 +90,28 @@ export function candidateOf(config: LcbenchConfig): Candidate {
   return {
     id: candidateId(c),
     model: modelName(c),
-    optimizer: { name: 'momentum', learningRate: c.learningRate, momentum: c.momentum, weightDecay: c.weightDecay, batchSize: c.batchSize },
+    optimizer: { name: 'momentum', learningRate: c.learningRate, momentum: c.momentum },
     schedule: cosineSchedule(c.learningRate),
   };
+}
+
+/** What a user's log would record as the optimizer's settings (`optimizer_params` of the JSONL logs). */
+export function optimizerParamsOf(config: LcbenchConfig): Record<string, number> {
+  const c = roundConfig(config);
+  return { learningRate: c.learningRate, momentum: c.momentum, weightDecay: c.weightDecay, batchSize: c.batchSize };
+}
+
+/**
+ * The benchmark's logged pool for one seed: `configs` random recipes (everything but the rate),
+ * each at the same `rates` log-spaced peak rates over LCBench's range, as the bundled corpus crosses
+ * its configs with a rate grid. Learners that set the rate per task (kNN, lr-probe) need several
+ * rates per recipe; they may land between the grid's rates.
+ */
+export function sampleGridPool(configs: number, rates: number, seed: number): LcbenchConfig[] {
+  const recipes = samplePool(configs, seed);
+  const [lo, hi] = BOUNDS.learningRate;
+  const grid = Array.from({ length: rates }, (_, i) => Number((lo * (hi / lo) ** (rates === 1 ? 0.5 : i / (rates - 1))).toPrecision(4)));
+  return recipes.flatMap((r) => grid.map((learningRate) => ({ ...r, learningRate })));
 }
 
 const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
@@ -93,15 +121,15 @@ const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, M
  * extrapolated a rate) are clamped to it: the surrogate is only trained inside.
  */
 export function configOf(candidate: Candidate): LcbenchConfig {
-  const m = /^lcbench-mlp\(layers=(\d+),units=(\d+),dropout=([0-9.eE+-]+)\)$/.exec(candidate.model);
+  const m = /^lcbench-mlp\(layers=(\d+),units=(\d+),dropout=([0-9.eE+-]+),weightDecay=([0-9.eE+-]+),batchSize=(\d+),momentum=([0-9.eE+-]+)\)$/.exec(candidate.model);
   const o = candidate.optimizer as unknown as Record<string, unknown>;
   const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
   const s = candidate.schedule as { params?: { initialLearningRate?: unknown } } | undefined;
   const lr = Number.isFinite(num(s?.params?.initialLearningRate)) ? num(s?.params?.initialLearningRate) : num(o.learningRate);
-  const cfg = { numLayers: Number(m?.[1]), maxUnits: Number(m?.[2]), maxDropout: Number(m?.[3]), learningRate: lr, momentum: num(o.momentum), weightDecay: num(o.weightDecay), batchSize: num(o.batchSize) };
+  const cfg = { numLayers: Number(m?.[1]), maxUnits: Number(m?.[2]), maxDropout: Number(m?.[3]), weightDecay: Number(m?.[4]), batchSize: Number(m?.[5]), momentum: Number(m?.[6]), learningRate: lr };
   const bad = Object.entries(cfg).find(([, v]) => !Number.isFinite(v));
   if (!m || bad) {
-    throw new ValidationError('NOT_AN_LCBENCH_CANDIDATE', `Candidate "${candidate.id}" is no LCBench configuration: ${!m ? `model "${candidate.model}" is not ${MODEL_PREFIX}(layers=…,units=…,dropout=…)` : `\`${bad![0]}\` is missing or not a number`}.`, { candidate: candidate.id });
+    throw new ValidationError('NOT_AN_LCBENCH_CANDIDATE', `Candidate "${candidate.id}" is no LCBench configuration: ${!m ? `model "${candidate.model}" is not ${MODEL_PREFIX}(layers=…,units=…,dropout=…,weightDecay=…,batchSize=…,momentum=…)` : `\`${bad![0]}\` is missing or not a number`}.`, { candidate: candidate.id });
   }
   return {
     batchSize: Math.round(clamp(cfg.batchSize, BOUNDS.batchSize)),

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:lcbench [-- --quick] [--tasks 3945,7593] [--seeds 0,1,2,3,4] [--configs 80]
+ *  [--rates 5] [--reference 5000] [--learners best-default,portfolio,knn,lr-probe] [--out file]`
+ *
+ * Leave-one-task-out on LCBench's 34 OpenML tasks (protocol.ts): each learner's zero-shot pick,
+ * top-k, seeded search and successive halving, scored by the YAHPO surrogate at the final epoch.
+ * Writes bench/results/lcbench.json (or `--out`) and an SVG plot next to it; prints markdown tables.
+ * `--quick`: 4 tasks, one seed, a smaller pool and reference — the path, not the numbers.
+ */
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ValidationError } from '../../src/core/errors.js';
+import type { Learner } from '../../src/meta/learner.js';
+import { bestDefaultLearner } from '../../plugins/learner-best-default/index.js';
+import { portfolioLearner } from '../../plugins/learner-portfolio/index.js';
+import { knnLearner } from '../../plugins/learner-knn/index.js';
+import { lrProbeLearner } from '../../plugins/learner-lr-probe/index.js';
+import { machineLine } from '../lib/machine.js';
+import { LcbenchSurrogate } from './surrogate.js';
+import { runProtocol } from './protocol.js';
+import { markdownReport, summarise, trialsPlot } from './report.js';
+
+/** Every learner the benchmark knows, in table order; best-default first (the baseline). */
+export const LEARNERS: ReadonlyArray<{ learner: Learner; config?: Record<string, unknown> }> = [
+  { learner: bestDefaultLearner },
+  { learner: portfolioLearner, config: { size: 100 } },
+  { learner: knnLearner },
+  { learner: lrProbeLearner },
+];
+
+export interface LcbenchArgs {
+  quick: boolean;
+  tasks?: string[];
+  seeds: number[];
+  configs: number;
+  rates: number;
+  reference: number;
+  learners?: string[];
+  out: string;
+}
+
+export function parseArgs(argv: readonly string[]): LcbenchArgs {
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const quick = argv.includes('--quick');
+  const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  const int = (name: string, fallback: number) => {
+    const v = get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new ValidationError('INVALID_PARAMETER', `\`--${name}\` must be an integer >= 1. Received: --${name} ${v}.`, { argument: name });
+    return n;
+  };
+  return {
+    quick,
+    tasks: list(get('tasks')),
+    seeds: (list(get('seeds')) ?? (quick ? ['0'] : ['0', '1', '2', '3', '4'])).map(Number),
+    configs: int('configs', quick ? 40 : 80),
+    rates: int('rates', 5),
+    reference: int('reference', quick ? 2000 : 5000),
+    learners: list(get('learners')),
+    out: resolve(get('out') ?? (quick ? 'bench/results/lcbench-quick.json' : 'bench/results/lcbench.json')),
+  };
+}
+
+export async function runLcbench(args: LcbenchArgs, write: (s: string) => void = (s) => console.log(s)): Promise<void> {
+  const t0 = performance.now();
+  const s = await LcbenchSurrogate.load();
+  const tasks = args.tasks ?? (args.quick ? ['3945', '126026', '167168', '189873'] : [...s.tasks]);
+  for (const t of tasks) if (!s.tasks.includes(t)) throw new ValidationError('UNKNOWN_TASK', `LCBench has no task "${t}". Valid choices: ${s.tasks.join(', ')}.`, { task: t });
+  const learners = args.learners ? LEARNERS.filter((l) => args.learners!.includes(l.learner.id)) : LEARNERS;
+  if (args.learners && learners.length !== args.learners.length) {
+    throw new ValidationError('UNKNOWN_LEARNER', `Unknown learner in --learners ${args.learners.join(',')}. Valid choices: ${LEARNERS.map((l) => l.learner.id).join(', ')}.`, {});
+  }
+  write(`# LCBench benchmark\n\n${machineLine()}\n`);
+  const workDir = mkdtempSync(join(tmpdir(), 'metatune-lcbench-'));
+  try {
+    const res = await runProtocol(s, {
+      tasks,
+      seeds: args.seeds,
+      configs: args.configs,
+      rates: args.rates,
+      reference: args.reference,
+      learners,
+      workDir,
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
+    const command = `npm run bench:lcbench --${args.quick ? ' --quick' : ''}${args.tasks ? ` --tasks ${args.tasks.join(',')}` : ''} --seeds ${args.seeds.join(',')} --configs ${args.configs} --rates ${args.rates} --reference ${args.reference}`;
+    const summary = summarise(res, { tasks, seeds: args.seeds, configs: args.configs, rates: args.rates, reference: args.reference, budget: 2, command });
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, `${JSON.stringify({ ...summary, machine: machineLine(), wallSeconds: (performance.now() - t0) / 1000 }, null, 2)}\n`);
+    const svgFile = args.out.replace(/\.json$/, '') + '-trials.svg';
+    writeFileSync(svgFile, await trialsPlot(summary, 'acc'));
+    write(markdownReport(summary));
+    write(`\nwall time ${((performance.now() - t0) / 1000).toFixed(0)} s; results: ${args.out}, plot: ${svgFile}`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+    await s.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runLcbench(parseArgs(process.argv.slice(2))).catch((err: unknown) => {
+    const e = err as { code?: string; message?: string };
+    process.stderr.write(`error${e.code ? `[${e.code}]` : ''}: ${e.message ?? String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
