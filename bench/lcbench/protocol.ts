@@ -107,6 +107,8 @@ export interface SeedContext {
   readonly oracle: ReadonlyMap<string, Score>;
   readonly importSummary: string;
   readonly skipped: Readonly<Record<string, number>>;
+  /** Share of training examples at regret 1 on the learners' scale (src/meta/regret.ts; cross-entropy capped at 2 × the task's best). */
+  readonly atRegretOne: number;
 }
 
 export interface ProtocolResult {
@@ -116,7 +118,7 @@ export interface ProtocolResult {
   readonly random1: Array<{ seed: number; task: string; score: Score }>;
   readonly oracle: Array<{ seed: number; task: string; score: Score }>;
   readonly probe: ReadonlyMap<string, ProbeResult>;
-  readonly seeds: Array<{ seed: number; runs: number; candidates: number; examples: number; skipped: Readonly<Record<string, number>>; importSummary: string }>;
+  readonly seeds: Array<{ seed: number; importedRuns: number; candidates: number; examples: number; atRegretOne: number; skipped: Readonly<Record<string, number>>; importSummary: string }>;
 }
 
 export function scoreRegret(ref: TaskReference, acc: number, ce: number): Score {
@@ -157,9 +159,11 @@ export async function prepareSeed(s: LcbenchSurrogate, o: ProtocolOptions, seed:
   const store = new MemoryTraceStore();
   const oracle = new Map<string, Score>();
   let summary = '';
+  let imported = 0;
   for (const task of o.tasks) {
     const written = await writeTaskLogs(s, task, pool, probes.get(task)!.features, dir, `s${seed}`);
     summary = await importLog(store, written.logFile, written.taskFile);
+    imported += Number(/imported: (\d+) run/.exec(summary)?.[1] ?? 0);
     const f = await finals(s, task, pool);
     const ref = refs.get(task)!;
     const scores = f.map((x) => scoreRegret(ref, x.acc, x.ce));
@@ -169,7 +173,8 @@ export async function prepareSeed(s: LcbenchSurrogate, o: ProtocolOptions, seed:
   const ex = await examplesFromTraces(store.query());
   await store.close();
   const features = new Map(o.tasks.map((t) => [t, probes.get(t)!.features]));
-  return { seed, examples: ex.examples, candidates: ex.candidates, features, oracle, importSummary: summary.split('\n')[0] ?? '', skipped: ex.skipped };
+  const atRegretOne = ex.examples.filter((e) => e.regret >= 1 - 1e-12).length / Math.max(1, ex.examples.length);
+  return { seed, examples: ex.examples, candidates: ex.candidates, features, oracle, importSummary: `${imported} runs imported by \`metatune import\` from ${o.tasks.length} JSONL logs`, skipped: ex.skipped, atRegretOne };
 }
 
 /** One learner, one held-out task. */
@@ -253,7 +258,7 @@ export async function runProtocol(s: LcbenchSurrogate, o: ProtocolOptions): Prom
   for (const seed of o.seeds) {
     const t0 = performance.now();
     const ctx = await prepareSeed(s, o, seed, probes, references);
-    seeds.push({ seed, runs: ctx.examples.length, candidates: ctx.candidates.length, examples: ctx.examples.length, skipped: ctx.skipped, importSummary: ctx.importSummary });
+    seeds.push({ seed, importedRuns: Number(/^(\d+)/.exec(ctx.importSummary)?.[1] ?? 0), candidates: ctx.candidates.length, examples: ctx.examples.length, atRegretOne: ctx.atRegretOne, skipped: ctx.skipped, importSummary: ctx.importSummary });
     log(`seed ${seed}: ${ctx.examples.length} imported runs → ${ctx.candidates.length} candidates (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     for (const task of o.tasks) {
       const ref = references.get(task)!;

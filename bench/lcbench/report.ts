@@ -161,8 +161,10 @@ export function markdownTable(s: LcbenchSummary, m: Metric): string {
   return [head, sep, ...rows].join('\n');
 }
 
+const trialCounts = (s: LcbenchSummary, m: Metric) => Object.keys(s.learners[0]?.trials[m] ?? {}).map(Number).sort((a, b) => a - b);
+
 export function trialsTable(s: LcbenchSummary, m: Metric): string {
-  const ts = Object.keys(s.randomSearch[m]).map(Number).filter((t) => t <= 100).sort((a, b) => a - b);
+  const ts = trialCounts(s, m);
   const head = `| mean regret after t trials | ${ts.map((t) => `t=${t}`).join(' | ')} |`;
   const sep = `|---|${ts.map(() => '---').join('|')}|`;
   const rows = s.learners.map((l) => `| ${l.learner} (ranking first) | ${ts.map((t) => f3(l.trials[m][t]!)).join(' | ')} |`);
@@ -175,7 +177,7 @@ export async function trialsPlot(s: LcbenchSummary, m: Metric): Promise<string> 
   const vega = await import('vega');
   const vl = await import('vega-lite');
   const values: Array<{ who: string; trials: number; regret: number }> = [];
-  const ts = Object.keys(s.randomSearch[m]).map(Number).filter((t) => t <= 100);
+  const ts = trialCounts(s, m);
   for (const l of s.learners) for (const t of ts) values.push({ who: l.learner, trials: t, regret: l.trials[m][t]! });
   for (const t of ts) values.push({ who: 'random search', trials: t, regret: s.randomSearch[m][t]! });
   const spec = {
