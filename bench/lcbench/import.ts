@@ -7,8 +7,13 @@
  */
 import { Command } from 'commander';
 import { MetatuneError } from '../../src/core/errors.js';
+import { createCliContext, type CliContext } from '../../src/cli/context.js';
 import { registerImportCommand } from '../../src/cli/traces/import-command.js';
+import type { MetatuneRuntime } from '../../src/runtime.js';
 import type { TraceStore } from '../../src/traces/store.js';
+
+/** One runtime (plugins, importers) for every import of a benchmark run. */
+let runtime: Promise<MetatuneRuntime> | undefined;
 
 /** The store, except that `close()` leaves it open (the command closes what it opened). */
 function keepOpen(store: TraceStore): TraceStore {
@@ -27,7 +32,9 @@ export async function importLog(store: TraceStore, logFile: string, taskFile: st
   let stderr = '';
   const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s), cwd: process.cwd() };
   const program = new Command('metatune').exitOverride();
-  registerImportCommand(program, { io, openStore: async () => keepOpen(store) });
+  const base = createCliContext(program, io);
+  const ctx: CliContext = { ...base, runtime: () => (runtime ??= base.runtime()), openStore: async () => keepOpen(store) };
+  registerImportCommand(program, ctx);
   try {
     await program.parseAsync(['node', 'metatune', 'import', logFile, '--task', taskFile, '--store', 'memory:', '--format', 'jsonl']);
   } catch (err) {

@@ -30,7 +30,7 @@ import { writeTaskLogs, taskRefId } from './logs.js';
 import { probeTask, type ProbeResult } from './probe.js';
 import { configOf, sampleGridPool, samplePool } from './space.js';
 import { LAST_EPOCH, OUT, type LcbenchConfig, type LcbenchSurrogate } from './surrogate.js';
-import { expectedMinOfK } from './stats.js';
+import { expectedMinOfK } from '../../src/meta/evaluate.js';
 
 export const METRICS = ['acc', 'ce'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -149,7 +149,7 @@ export async function buildReference(s: LcbenchSurrogate, task: string, n: numbe
 }
 
 /** Random search's expected best regret after k trials on a task. */
-export const randomSearch = (ref: TaskReference, metric: Metric, k: number) => expectedMinOfK(ref.sorted[metric], k);
+export const randomSearch = (ref: TaskReference, metric: Metric, k: number) => expectedMinOfK(ref.sorted[metric] as unknown as readonly number[], k);
 
 /** Logs → `metatune import` → examples, for one seed's pool. */
 export async function prepareSeed(s: LcbenchSurrogate, o: ProtocolOptions, seed: number, probes: ReadonlyMap<string, ProbeResult>, refs: ReadonlyMap<string, TaskReference>): Promise<SeedContext> {

@@ -3,7 +3,8 @@
  * and a vega-lite plot rendered to SVG in Node (no browser, no canvas).
  */
 import { DEFAULT_TRIALS, METRICS, TOP_K, randomSearch, type FoldResult, type Metric, type ProtocolResult, type Score, type TaskReference } from './protocol.js';
-import { averageRanks, mean, median, pairedBootstrap, smallestK } from './stats.js';
+import { pairedBootstrap } from '../../src/meta/evaluate.js';
+import { averageRanks, mean, median, smallestK } from './stats.js';
 
 export interface Stat {
   readonly mean: number;
@@ -54,11 +55,6 @@ export interface LcbenchSummary {
 const stat = (xs: readonly number[]): Stat => ({ mean: mean(xs), median: median(xs) });
 const byMetric = <T>(f: (m: Metric) => T) => Object.fromEntries(METRICS.map((m) => [m, f(m)])) as Record<Metric, T>;
 
-/** Mean over seeds of a per-(seed, task) value, per task. */
-function perTaskMean<T extends { seed: number; task: string }>(rows: readonly T[], get: (r: T) => number, tasks: readonly string[]): number[] {
-  return tasks.map((t) => mean(rows.filter((r) => r.task === t).map(get)));
-}
-
 export function summarise(res: ProtocolResult, o: { tasks: readonly string[]; seeds: readonly number[]; configs: number; rates: number; reference: number; budget: number; command: string; trials?: readonly number[] }): LcbenchSummary {
   const trials = o.trials ?? DEFAULT_TRIALS;
   const learners = [...new Set(res.folds.map((f) => f.learner))];
@@ -88,10 +84,10 @@ export function summarise(res: ProtocolResult, o: { tasks: readonly string[]; se
     const vs =
       bd.length && name !== 'best-default'
         ? byMetric((m) => {
-            const mine = perTaskMean(rows, (r) => r.pick[m], o.tasks);
-            const theirs = perTaskMean(bd, (r) => r.pick[m], o.tasks);
-            const b = pairedBootstrap(mine.map((v, i) => v - theirs[i]!), 0.9, 2000, 7);
-            return { ...b, ratio: mean(mine) / mean(theirs) };
+            // One paired difference per (task, seed); the bootstrap resamples tasks (src/meta/evaluate.ts).
+            const diffs = rows.map((r) => ({ group: r.task, diff: r.pick[m] - bd.find((b) => b.seed === r.seed && b.task === r.task)!.pick[m] }));
+            const b = pairedBootstrap(diffs, 2000, 7);
+            return { ...b, ratio: mean(rows.map((r) => r.pick[m])) / mean(bd.map((r) => r.pick[m])) };
           })
         : undefined;
     const perSeedEq = (m: Metric, get: (r: FoldResult) => number) => median(o.seeds.map((seed) => rsEq(m, mean(rows.filter((r) => r.seed === seed).map(get)))));

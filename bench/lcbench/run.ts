@@ -13,22 +13,24 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../src/core/errors.js';
 import type { Learner } from '../../src/meta/learner.js';
-import { bestDefaultLearner } from '../../plugins/learner-best-default/index.js';
-import { portfolioLearner } from '../../plugins/learner-portfolio/index.js';
-import { knnLearner } from '../../plugins/learner-knn/index.js';
-import { lrProbeLearner } from '../../plugins/learner-lr-probe/index.js';
+import { createContainer } from '../../src/container.js';
 import { machineLine } from '../lib/machine.js';
 import { LcbenchSurrogate } from './surrogate.js';
 import { runProtocol } from './protocol.js';
 import { markdownReport, summarise, trialsPlot } from './report.js';
 
-/** Every learner the benchmark knows, in table order; best-default first (the baseline). */
-export const LEARNERS: ReadonlyArray<{ learner: Learner; config?: Record<string, unknown> }> = [
-  { learner: bestDefaultLearner },
-  { learner: portfolioLearner, config: { size: 100 } },
-  { learner: knnLearner },
-  { learner: lrProbeLearner },
-];
+/** Settings per learner id (the portfolio's list must be long enough to seed a 100-trial search). */
+const LEARNER_CONFIG: Readonly<Record<string, Record<string, unknown>>> = { portfolio: { size: 100 } };
+
+/**
+ * Every learner the plugins contribute (the runtime's registry, so a new learner plugin is
+ * benchmarked without touching this file), best-default first: it is the baseline.
+ */
+export async function availableLearners(): Promise<Array<{ learner: Learner; config?: Record<string, unknown> }>> {
+  const rt = await createContainer({ configFile: false });
+  const all = [...rt.learners.values()].sort((a, b) => (a.id === 'best-default' ? -1 : b.id === 'best-default' ? 1 : 0));
+  return all.map((learner) => ({ learner, ...(LEARNER_CONFIG[learner.id] ? { config: LEARNER_CONFIG[learner.id] } : {}) }));
+}
 
 export interface LcbenchArgs {
   quick: boolean;
@@ -72,9 +74,10 @@ export async function runLcbench(args: LcbenchArgs, write: (s: string) => void =
   const s = await LcbenchSurrogate.load();
   const tasks = args.tasks ?? (args.quick ? ['3945', '126026', '167168', '189873'] : [...s.tasks]);
   for (const t of tasks) if (!s.tasks.includes(t)) throw new ValidationError('UNKNOWN_TASK', `LCBench has no task "${t}". Valid choices: ${s.tasks.join(', ')}.`, { task: t });
-  const learners = args.learners ? LEARNERS.filter((l) => args.learners!.includes(l.learner.id)) : LEARNERS;
+  const known = await availableLearners();
+  const learners = args.learners ? known.filter((l) => args.learners!.includes(l.learner.id)) : known;
   if (args.learners && learners.length !== args.learners.length) {
-    throw new ValidationError('UNKNOWN_LEARNER', `Unknown learner in --learners ${args.learners.join(',')}. Valid choices: ${LEARNERS.map((l) => l.learner.id).join(', ')}.`, {});
+    throw new ValidationError('UNKNOWN_LEARNER', `Unknown learner in --learners ${args.learners.join(',')}. Valid choices: ${known.map((l) => l.learner.id).join(', ')}.`, {});
   }
   write(`# LCBench benchmark\n\n${machineLine()}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'metatune-lcbench-'));

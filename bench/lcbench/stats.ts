@@ -1,29 +1,8 @@
 /**
- * Small statistics of the LCBench protocol: expected best-of-k of random search over a finite
- * reference pool, average ranks, a paired bootstrap over tasks. Deterministic (seeded).
+ * Small statistics of the LCBench protocol that src/meta/evaluate.ts does not have (its
+ * `expectedMinOfK` and `pairedBootstrap` are used as they are): the smallest budget reaching a
+ * target, average ranks, quantiles.
  */
-import { seededRandom } from '../../src/tasks/random.js';
-
-/**
- * Expected minimum of `k` draws without replacement from `sortedAsc` (N values, ascending):
- * Σ_i v_i · P(the smallest rank drawn is i), with P(all ranks ≥ i) = C(N−i+1, k) / C(N, k)
- * built up as a running product. k ≥ N gives the minimum.
- */
-export function expectedMinOfK(sortedAsc: ArrayLike<number>, k: number): number {
-  const n = sortedAsc.length;
-  if (k >= n) return sortedAsc[0]!;
-  // s = P(all k draws have rank ≥ i) for i = 1 (= 1), then updated to i + 1.
-  let s = 1;
-  let e = 0;
-  for (let i = 1; i <= n - k + 1; i++) {
-    const remaining = n - i + 1; // values with rank ≥ i
-    const next = remaining - 1 < k ? 0 : (s * (remaining - k)) / remaining; // P(all ranks ≥ i + 1)
-    e += sortedAsc[i - 1]! * (s - next);
-    s = next;
-    if (s === 0) break;
-  }
-  return e;
-}
 
 /**
  * Smallest k (1…N) whose expected random-search best-of-k `f(k)` is ≤ `target`; `f` must be
@@ -67,19 +46,3 @@ export function quantile(xs: readonly number[], q: number): number {
 }
 
 export const median = (xs: readonly number[]) => quantile(xs, 0.5);
-
-/**
- * Paired bootstrap over units (tasks): the mean of `diffs` (one paired difference per unit) and
- * its percentile interval at `level` from `resamples` resamples of the units.
- */
-export function pairedBootstrap(diffs: readonly number[], level = 0.9, resamples = 2000, seed = 1): { mean: number; lo: number; hi: number } {
-  const rand = seededRandom(seed);
-  const n = diffs.length;
-  const means: number[] = [];
-  for (let r = 0; r < resamples; r++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += diffs[Math.floor(rand() * n)]!;
-    means.push(s / n);
-  }
-  return { mean: mean(diffs), lo: quantile(means, (1 - level) / 2), hi: quantile(means, 1 - (1 - level) / 2) };
-}

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { getStore } from '../../src/traces/get-store.js';
+import { openStore } from '../../src/traces/get-store.js';
+import { createContainer } from '../../src/container.js';
 import { examplesFromTraces } from '../../src/meta/examples.js';
 import { bestDefaultLearner } from '../../plugins/learner-best-default/index.js';
 import { LcbenchSurrogate } from '../../bench/lcbench/surrogate.js';
@@ -49,7 +50,7 @@ describe('LCBench end to end (2 tasks)', () => {
     // Probe features are the task's own cheap signal, named like the probe featurizer's.
     expect(Object.keys(features.get('3945')!)).toEqual(expect.arrayContaining(['probe.initial_loss', 'probe.loss_ratio_1e-2', 'probe.log10_best_lr', 'probe.log10_seconds_per_epoch']));
 
-    const store = await getStore(storeUrl);
+    const store = await openStore(storeUrl, await createContainer({ configFile: false }));
     const ex = await examplesFromTraces(store.query());
     await store.close();
     expect(ex.examples).toHaveLength(24);
