@@ -15,6 +15,7 @@ export { validateDocument, validateWithSchema, type SchemaProblem } from './core
 
 // Schedules: contracts, registry, classic families (schedules-core) and adaptive families.
 export * from './schedules/index.js';
+export * from '../plugins/schedules-core/api.js';
 export {
   reduceOnPlateau,
   reduceOnPlateauFamily,
@@ -44,6 +45,21 @@ export type { Importer } from './traces/importer.js';
 export * from './tasks/index.js';
 export type { Featurizer, FeaturizeContext } from './tasks/featurizer.js';
 export * from './models/index.js';
+// The built-in zoo entries (plugin zoo-basic), so a user can build one without a container.
+export {
+  BASIC_ZOO,
+  linearEntry,
+  mlpSmallEntry,
+  mlpMediumEntry,
+  mlpWideEntry,
+  mlpDeepEntry,
+  mlpDropoutEntry,
+  mlpBatchNormEntry,
+  cnnSmallEntry,
+  mlpEntry,
+  type MlpEntryArgs,
+} from '../plugins/zoo-basic/index.js';
+export { describeModel, type ModelDescription } from '../plugins/featurizer-model/describe-model.js';
 export { featurizeTask } from './tasks/featurize.js';
 
 // Meta-learning contracts ([4/5]): candidates, learners, policies.
@@ -71,5 +87,4 @@ export {
   type EpochControl,
   type ModelSource,
 } from './train/train-candidate.js';
-export { substitutePlaceholders, substituteLearningRate, type RunLength } from './schedules/placeholders.js';
 export { SWEEP_STRATEGIES, type SweepOptions, type SweepSummary, type SweepStrategy } from './sweeps/runner.js';

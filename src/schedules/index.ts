@@ -1,4 +1,4 @@
-/** Schedules barrel: contracts, the registry, and the classic families' factories (plugin schedules-core). */
+/** Schedules barrel: contracts and the registry (the families' factories come from the plugins, through src/index.ts). */
 export * from './schedule.js';
 export { ScheduleRegistry, type ScheduleRegistryOptions } from './registry.js';
-export * from '../../plugins/schedules-core/api.js';
+export { substitutePlaceholders, substituteLearningRate, type RunLength } from './placeholders.js';
