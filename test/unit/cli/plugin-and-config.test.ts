@@ -37,6 +37,9 @@ const COMMANDS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['sweep', ['sweep', '--task', 'iris', '--budget', '1', '--workers', '0', '--store', 'memory:']],
   ['fit', ['fit', '--data', join(ROOT, 'no-such.csv'), '--target', 'y']],
   ['predict', ['predict', '--model', join(ROOT, 'no-such-model'), '--data', join(ROOT, 'no-such.csv')]],
+  ['train', ['train', '--learner', 'best-default', '--out', join(ROOT, 'no-such-dir', 'policy')]],
+  ['suggest', ['suggest']],
+  ['eval', ['eval']],
 ];
 
 describe('every command honours --plugin and the config file', () => {
