@@ -5,6 +5,7 @@
 
 // Core: errors with stable codes, tokens, registries, the plugin container, JSON Schema validation.
 export * from './core/errors.js';
+export { ERROR_CODES, exitStatusOf, type ErrorCode, type ErrorCodeInfo } from './core/error-codes.js';
 export { TOKENS } from './core/tokens.js';
 export { Registry, type Contribution, type RegistryOptions } from './core/registry.js';
 export { createContainer, defaultRuntime, buildRuntime, builtinImporters, type CreateContainerOptions, type MetatuneRuntime } from './container.js';

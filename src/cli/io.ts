@@ -1,4 +1,5 @@
 import { MetatuneError } from '../core/errors.js';
+import { exitStatusOf } from '../core/error-codes.js';
 
 /**
  * Where the CLI writes, and from where it resolves relative paths. Injected so tests run `main()`
@@ -32,7 +33,7 @@ export function formatCliError(code: string, message: string): string {
 
 /** Formats any thrown value for stderr and picks the exit code. */
 export function describeFailure(err: unknown): { text: string; exitCode: number } {
-  if (err instanceof MetatuneError) return { text: formatCliError(err.code, err.message), exitCode: EXIT_USER_ERROR };
+  if (err instanceof MetatuneError) return { text: formatCliError(err.code, err.message), exitCode: exitStatusOf(err.code) };
   const e = err instanceof Error ? err : new Error(String(err));
   return {
     text:
