@@ -22,8 +22,11 @@ import {
   RUN_STATUSES,
   buildRecord,
   checkRecord,
+  ambiguousRunId,
   deepFreeze,
   dedupeKey,
+  patchTask,
+  requireRunIds,
   sourceLocationKey,
   mergeOutcome,
   modelIdOf,
@@ -40,7 +43,7 @@ import {
   toJsonValue,
   type Mutable,
 } from '../../src/traces/record-utils.js';
-import type { ImportOptions, ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
+import type { ImportOptions, ImportResult, RestoreOptions, TaskPatch, RestoreResult, StoreStats, TraceQuery, TraceStore } from '../../src/traces/store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from '../../src/traces/trace.js';
 import { connectPool, destroySocket, endPool, isConnectionFailure, mapConnectionError } from './connection.js';
 import { migrate, schemaAhead, schemaBehind, schemaState } from './migrator.js';
@@ -580,6 +583,53 @@ export class PostgresTraceStore implements TraceStore {
     const rows = await this.#q<{ artifact: unknown }>('SELECT artifact FROM policies WHERE name = $1', [name]);
     if (rows.length === 0) throw policyNotFound(name, this.url);
     return deepFreeze(rows[0].artifact);
+  }
+
+  async deleteRuns(runIds: readonly string[]): Promise<number> {
+    this.#checkOpen();
+    const ids = requireRunIds(runIds, 'deleteRuns');
+    if (ids.length === 0) return 0;
+    return this.#tx(async (c) => {
+      const { rows } = await c.query<{ id: string }>('SELECT id FROM runs WHERE id = ANY($1::text[]) FOR UPDATE', [ids]);
+      const have = new Set(rows.map((r) => r.id));
+      const missing = ids.find((id) => !have.has(id));
+      if (missing !== undefined) throw runNotFound(missing, this.url);
+      const deleted = await c.query('DELETE FROM runs WHERE id = ANY($1::text[])', [ids]);
+      return deleted.rowCount ?? ids.length;
+    });
+  }
+
+  async retagRuns(runIds: readonly string[], patch: TaskPatch): Promise<TraceRecord[]> {
+    this.#checkOpen();
+    const ids = requireRunIds(runIds, 'retagRuns');
+    patchTask({ id: 'x' }, patch, 'retagRuns');
+    const now = new Date().toISOString();
+    return this.#tx(async (c) => {
+      const { rows } = await c.query<{ id: string; task: TraceRecord['task'] }>('SELECT id, task FROM runs WHERE id = ANY($1::text[]) FOR UPDATE', [ids]);
+      const byId = new Map(rows.map((r) => [r.id, r.task]));
+      const missing = ids.find((id) => !byId.has(id));
+      if (missing !== undefined) throw runNotFound(missing, this.url);
+      const out: TraceRecord[] = [];
+      for (const id of ids) {
+        const task = patchTask(byId.get(id)!, patch, 'retagRuns');
+        await c.query('UPDATE runs SET task = $2::jsonb, task_id = $3, parent_dataset = $4, updated_at = $5 WHERE id = $1', [id, json(task), task.id, task.parentDataset ?? null, now]);
+        out.push(await this.#readRun(c, id));
+      }
+      return out;
+    });
+  }
+
+  async resolveRunId(idOrPrefix: string): Promise<string> {
+    this.#checkOpen();
+    requireRunId(idOrPrefix, 'resolveRunId');
+    const exact = await this.#q<{ id: string }>('SELECT id FROM runs WHERE id = $1', [idOrPrefix]);
+    if (exact.length) return idOrPrefix;
+    // text_pattern_ops-free prefix match: ids are short and the primary key index serves a range scan.
+    const like = idOrPrefix.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    const rows = await this.#q<{ id: string }>("SELECT id FROM runs WHERE id LIKE $1 || '%' ORDER BY seq LIMIT 21", [like]);
+    if (rows.length === 1) return rows[0]!.id;
+    if (rows.length === 0) throw runNotFound(idOrPrefix, this.url);
+    throw ambiguousRunId(idOrPrefix, rows.map((r) => r.id));
   }
 
   async listPolicies(): Promise<string[]> {

@@ -8,14 +8,17 @@
  * replaces the old one (copy-on-write), so a record handed to a caller stays valid and frozen.
  */
 import { MetatuneError, NotFoundError, ValidationError, describeValue } from '../core/errors.js';
-import type { ImportOptions, ImportResult, RestoreOptions, RestoreResult, StoreStats, TraceQuery, TraceStore } from './store.js';
+import type { ImportOptions, ImportResult, RestoreOptions, TaskPatch, RestoreResult, StoreStats, TraceQuery, TraceStore } from './store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from './trace.js';
 import {
   RUN_STATUSES,
   buildRecord,
   checkRecord,
+  ambiguousRunId,
   dedupeKey,
   deepFreeze,
+  patchTask,
+  requireRunIds,
   sourceLocationKey,
   mergeOutcome,
   matchesQuery,
@@ -432,6 +435,50 @@ export abstract class DocumentTraceStore implements TraceStore {
     const doc = await this.readDocument();
     if (!hasOwn(doc.policies, name)) throw policyNotFound(name, this.url);
     return deepFreeze(doc.policies[name]);
+  }
+
+  async deleteRuns(runIds: readonly string[]): Promise<number> {
+    this.checkOpen();
+    const ids = requireRunIds(runIds, 'deleteRuns');
+    if (ids.length === 0) return 0;
+    return this.mutateDocument((doc) => {
+      const index = indexOf(doc);
+      for (const id of ids) if (!index.has(id)) throw runNotFound(id, this.url);
+      const gone = new Set(ids);
+      doc.runs = doc.runs.filter((r) => !gone.has(r.id));
+      for (const [key, id] of Object.entries(doc.dedupe)) if (gone.has(id)) delete doc.dedupe[key];
+      indexes.delete(doc); // positions moved: rebuilt on next use
+      return { value: ids.length, changed: true };
+    });
+  }
+
+  async retagRuns(runIds: readonly string[], patch: TaskPatch): Promise<TraceRecord[]> {
+    this.checkOpen();
+    const ids = requireRunIds(runIds, 'retagRuns');
+    patchTask({ id: 'x' }, patch, 'retagRuns'); // checks the patch before anything is read
+    const now = new Date().toISOString();
+    return this.mutateDocument((doc) => {
+      const found = ids.map((id) => this.#find(doc, id));
+      const out: TraceRecord[] = [];
+      for (const { run, index } of found) {
+        const record = deepFreeze({ ...run, task: patchTask(run.task, patch, 'retagRuns'), updatedAt: now });
+        doc.runs[index] = record;
+        out.push(record);
+      }
+      return { value: out, changed: out.length > 0 };
+    });
+  }
+
+  async resolveRunId(idOrPrefix: string): Promise<string> {
+    this.checkOpen();
+    requireRunId(idOrPrefix, 'resolveRunId');
+    const doc = await this.readDocument();
+    if (indexOf(doc).has(idOrPrefix)) return idOrPrefix;
+    const matches: string[] = [];
+    for (const r of doc.runs) if (r.id.startsWith(idOrPrefix)) matches.push(r.id);
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw runNotFound(idOrPrefix, this.url);
+    throw ambiguousRunId(idOrPrefix, matches);
   }
 
   async listPolicies(): Promise<string[]> {

@@ -101,10 +101,22 @@ export interface Importer {
   import(input: ImportInput, ctx: ImportContext): AsyncIterable<ImportEvent>;
 }
 
+/**
+ * What a rejection quotes of the input, made safe to print: a cell's text at most, never a binary
+ * file's bytes (control characters and undecodable bytes make it "binary data").
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const odd = text.match(/[\u0000-\u0008\u000e-\u001f\u007f\ufffd]/g)?.length ?? 0;
+  if (odd > 2 || (odd > 0 && odd * 10 > text.length)) return `binary data (${text.length} characters, not text)`;
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** `file:line: field: expected …, found … (CODE)`: the form the CLI summary prints. */
 export function formatRejection(r: ImportRejection): string {
   const where =
     r.line !== undefined ? `:${r.line}` : r.byteOffset !== undefined ? `@byte ${r.byteOffset}` : r.record !== undefined ? `#${r.record}` : '';
   const field = r.field !== undefined ? `${r.field}: ` : '';
-  return `${r.file}${where}: ${field}expected ${r.expected}, found ${r.found} (${r.code})`;
+  return `${r.file}${where}: ${field}expected ${r.expected}, found ${printable(r.found)} (${r.code})`;
 }

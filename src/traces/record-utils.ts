@@ -360,6 +360,41 @@ export function sourceLocationKey(provenance: TraceProvenance | undefined): stri
   return JSON.stringify([provenance.importer, provenance.file, provenance.sourceKey ?? null]);
 }
 
+/** Checks a task correction and applies it to `task` (a new object). */
+export function patchTask(task: TraceRecord['task'], patch: unknown, where: string): TraceRecord['task'] {
+  if (!isPlainObject(patch)) invalid('', 'a task patch object', patch, where);
+  const allowed = ['id', 'name', 'parentDataset', 'kind'];
+  for (const k of Object.keys(patch)) if (!allowed.includes(k)) invalid(`/${k}`, `one of the task fields ${allowed.join(', ')}`, k, where);
+  if (Object.keys(patch).length === 0) invalid('', 'a patch with at least one of id, name, parentDataset, kind', patch, where);
+  const out: Record<string, unknown> = { ...task };
+  if (patch.id !== undefined) {
+    if (typeof patch.id !== 'string' || patch.id.trim() === '') invalid('/id', 'a non-empty string', patch.id, where);
+    out.id = patch.id;
+  }
+  for (const k of ['name', 'parentDataset', 'kind'] as const) {
+    const v = patch[k];
+    if (v === undefined) continue;
+    if (v === null) delete out[k];
+    else if (typeof v !== 'string' || v === '') invalid(`/${k}`, 'a non-empty string or null', v, where);
+    else out[k] = v;
+  }
+  if (out.kind !== undefined && !['classification', 'regression', 'unknown'].includes(out.kind as string)) invalid('/kind', 'one of "classification", "regression", "unknown"', out.kind, where);
+  return out as unknown as TraceRecord['task'];
+}
+
+export function requireRunIds(ids: unknown, where: string): string[] {
+  if (!Array.isArray(ids)) invalid('', 'an array of run ids', ids, where);
+  return [...new Set(ids.map((id) => requireRunId(id, where)))];
+}
+
+export function ambiguousRunId(prefix: string, candidates: readonly string[]): ValidationError {
+  return new ValidationError(
+    'AMBIGUOUS_RUN_ID',
+    `The run id prefix "${prefix}" matches several runs (${candidates.slice(0, 5).join(', ')}${candidates.length > 5 ? ', …' : ''}). Give more characters of the id.`,
+    { prefix, candidates: candidates.slice(0, 20) },
+  );
+}
+
 /** importRun needs a provenance that identifies the source, else re-imports would duplicate runs. */
 export function requireImportProvenance(run: NewTrace, where: string): string {
   const key = dedupeKey(run?.provenance);

@@ -82,6 +82,14 @@ export interface RestoreOptions {
   readonly replace?: boolean;
 }
 
+/** A correction of the task of stored runs (`metatune runs tag`). Absent fields stay as they are; `null` removes one. */
+export interface TaskPatch {
+  readonly id?: string;
+  readonly name?: string | null;
+  readonly parentDataset?: string | null;
+  readonly kind?: 'classification' | 'regression' | 'unknown' | null;
+}
+
 export interface TraceStore {
   /** The URL the store was opened with (credentials redacted). */
   readonly url: string;
@@ -113,6 +121,23 @@ export interface TraceStore {
   /** Policies ([4/5]): JSON artifacts by name. */
   putPolicy(name: string, artifact: unknown): Promise<void>;
   getPolicy(name: string): Promise<unknown>;
+  /**
+   * Deletes runs (with their epochs and batches) and forgets their sources, so the same logs can be
+   * imported again. All or nothing: an unknown id throws `RUN_NOT_FOUND` before anything is deleted.
+   * Returns how many runs were deleted.
+   */
+  deleteRuns(runIds: readonly string[]): Promise<number>;
+  /**
+   * Corrects the task of runs (a mistyped `--task`, a missing parent dataset), finished ones
+   * included — the one change a finished run accepts; `updatedAt` is set. All or nothing
+   * (`RUN_NOT_FOUND`). Returns the updated records.
+   */
+  retagRuns(runIds: readonly string[], patch: TaskPatch): Promise<TraceRecord[]>;
+  /**
+   * The full id of the run whose id is `idOrPrefix` or starts with it (git style). Throws
+   * `RUN_NOT_FOUND` when none matches and `AMBIGUOUS_RUN_ID` (listing candidates) when several do.
+   */
+  resolveRunId(idOrPrefix: string): Promise<string>;
   /** Names of the stored policies, sorted. */
   listPolicies(): Promise<string[]>;
   close(): Promise<void>;

@@ -340,6 +340,56 @@ describe.each([memoryHarness(), lowdbHarness(), postgresHarness()])('TraceStore 
     expect((await store.stats()).byStatus).toMatchObject({ incomplete: 0, completed: 4 });
   });
 
+  it('deletes runs all-or-nothing and forgets their sources, so the logs import again', async () => {
+    const a = await store.importRun(imported('sha256:del-a'));
+    const b = await store.importRun(imported('sha256:del-b'));
+    const c = await store.createRun(newRun());
+    await store.appendEpochs(c.id, [epoch(0)]);
+    await expectCode(store.deleteRuns([a.id, 'no-such-run']), 'NotFoundError', 'RUN_NOT_FOUND', /no-such-run/);
+    expect(await store.count()).toBe(3);
+    expect(await store.deleteRuns([a.id, c.id, a.id])).toBe(2);
+    expect((await collect(store.query())).map((r) => r.id)).toEqual([b.id]);
+    await expectCode(store.getRun(c.id), 'NotFoundError', 'RUN_NOT_FOUND');
+    expect((await store.stats()).epochs).toBe(3);
+    const again = await store.importRun(imported('sha256:del-a'));
+    expect(again.duplicate).toBe(false);
+    expect(await store.deleteRuns([])).toBe(0);
+  });
+
+  it('retags the task of finished runs (id, parent dataset), queries follow, other fields stay', async () => {
+    const a = await store.importRun(imported('sha256:tag-a', undefined, { task: { id: './nofile.json', kind: 'classification' } }));
+    const b = await store.importRun(imported('sha256:tag-b', undefined, { task: { id: './nofile.json' } }));
+    const before = await store.getRun(a.id);
+    const updated = await store.retagRuns([a.id, b.id], { id: 'digits', parentDataset: 'digits', name: 'Digits' });
+    expect(updated.map((r) => r.task)).toEqual([
+      { id: 'digits', kind: 'classification', parentDataset: 'digits', name: 'Digits' },
+      { id: 'digits', parentDataset: 'digits', name: 'Digits' },
+    ]);
+    const after = await store.getRun(a.id);
+    expect({ ...after, task: before.task, updatedAt: before.updatedAt }).toEqual(before);
+    expect(after.updatedAt >= before.updatedAt).toBe(true);
+    expect(await store.count({ taskId: 'digits' })).toBe(2);
+    expect(await store.count({ parentDataset: 'digits' })).toBe(2);
+    expect(await store.count({ taskId: './nofile.json' })).toBe(0);
+    await store.retagRuns([a.id], { parentDataset: null });
+    expect((await store.getRun(a.id)).task).toEqual({ id: 'digits', kind: 'classification', name: 'Digits' });
+    await expectCode(store.retagRuns([a.id, 'missing'], { id: 'x' }), 'NotFoundError', 'RUN_NOT_FOUND');
+    expect((await store.getRun(a.id)).task.id).toBe('digits');
+    await expectCode(store.retagRuns([a.id], { id: '' }), 'ValidationError', 'INVALID_TRACE', /\/id/);
+    await expectCode(store.retagRuns([a.id], { color: 'red' } as never), 'ValidationError', 'INVALID_TRACE', /color/);
+  });
+
+  it('resolves run ids by unique prefix, git style', async () => {
+    await store.createRun(newRun({ id: 'abc123' }));
+    await store.createRun(newRun({ id: 'abd456' }));
+    await store.createRun(newRun({ id: 'a%_x' }));
+    expect(await store.resolveRunId('abc')).toBe('abc123');
+    expect(await store.resolveRunId('abd456')).toBe('abd456');
+    expect(await store.resolveRunId('a%')).toBe('a%_x');
+    await expectCode(store.resolveRunId('ab'), 'ValidationError', 'AMBIGUOUS_RUN_ID', /abc123, abd456/);
+    await expectCode(store.resolveRunId('zz'), 'NotFoundError', 'RUN_NOT_FOUND');
+  });
+
   it('lists policies by name', async () => {
     expect(await store.listPolicies()).toEqual([]);
     await store.putPolicy('b', { x: 1 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { MetatuneError, ValidationError } from '../../core/errors.js';
+import { MetatuneError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { DEFAULT_STORE_URL } from '../../traces/store-factory.js';
 import { formatRejection } from '../../traces/importer.js';
 import { runImport, type ImportSummary } from '../../traces/import-runner.js';
@@ -17,6 +17,9 @@ export const PROGRESS_THRESHOLD_BYTES = 5 * 1024 * 1024;
 /** `--task id` or `--task task.json` (a TaskRef: {"id": …, "name"?, "kind"?, "parentDataset"?, …}). */
 export function readTaskOption(value: string, cwd: string): TaskRef {
   const path = resolve(cwd, value);
+  if (/\.json$/i.test(value) && !existsSync(path)) {
+    throw new NotFoundError('TASK_FILE_NOT_FOUND', `--task ${value}: no such file (looked at ${path}). Give a task id (e.g. --task digits) or the path of an existing task JSON file.`, { file: path });
+  }
   if (value.endsWith('.json') && existsSync(path)) {
     let doc: unknown;
     try {
@@ -25,7 +28,8 @@ export function readTaskOption(value: string, cwd: string): TaskRef {
       throw new ValidationError('INVALID_TASK_FILE', `--task ${value}: not valid JSON (${(err as Error).message}).`, { file: path });
     }
     if (typeof doc !== 'object' || doc === null || typeof (doc as TaskRef).id !== 'string' || (doc as TaskRef).id === '') {
-      throw new ValidationError('INVALID_TASK_FILE', `--task ${value}: a task file needs a non-empty string "id". Received: ${JSON.stringify(doc)?.slice(0, 120)}.`, { file: path });
+      const found = typeof doc !== 'object' || doc === null ? (doc === null ? 'null' : typeof doc) : Array.isArray(doc) ? 'an array' : `an object with keys ${Object.keys(doc).slice(0, 8).join(', ') || '(none)'}`;
+      throw new ValidationError('INVALID_TASK_FILE', `--task ${value}: a task file needs a non-empty string "id"; found ${found}. Add "id": "<task id>".`, { file: path });
     }
     return doc as TaskRef;
   }
@@ -103,9 +107,26 @@ export function registerImportCommand(program: Command, ctx: CliContext): Comman
         bar = undefined;
         io.stdout(formatSummary(summary, io.cwd, dryRun));
         if (summary.rejectedCount > 0) {
-          throw new MetatuneError('IMPORT_REJECTED', `${summary.rejectedCount} record(s) rejected (listed above); the valid records were ${dryRun ? 'checked' : 'imported'}. Fix or remove the bad records and import again (re-imports add nothing twice).`, {
-            rejected: summary.rejectedCount,
-          });
+          throw new MetatuneError(
+            'IMPORT_REJECTED',
+            `${summary.rejectedCount} record(s) rejected (listed above); the valid records were ${dryRun ? 'checked' : 'imported'}. ` +
+              `Fix or remove the bad records and import again with --replace (the fixed file then replaces the runs it produced).`,
+            { rejected: summary.rejectedCount },
+          );
+        }
+        if (summary.imported === 0 && summary.duplicates === 0) {
+          // Nothing came of what was given: say why instead of exiting 0.
+          const why =
+            summary.files === 0 && summary.skipped.length === 0
+              ? `no files matched ${paths.map((p) => JSON.stringify(p)).join(', ')}`
+              : summary.files === 0
+                ? `none of the ${summary.skipped.length} file(s) is a log of a known format${opts.format !== 'auto' ? ` (--format ${opts.format} accepts files it recognises, or files named directly)` : ''}`
+                : `the ${summary.files} recognised file(s) hold no runs (no epochs, or only graphs/profiles)`;
+          throw new MetatuneError(
+            'NOTHING_IMPORTED',
+            `Nothing was imported: ${why}. Check the paths, or name the format with --format (${importers.map((i) => i.id).join(', ')}).`,
+            { files: summary.files, skipped: summary.skipped.length },
+          );
         }
       } finally {
         bar?.stop();
