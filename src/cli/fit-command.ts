@@ -111,6 +111,7 @@ export function registerFitCommand(program: Command, deps: FitCommandDeps): void
         backend = o.backend as BackendName;
       }
       const runtime = await deps.runtime();
+      backend ??= runtime.config?.config.backend as BackendName | undefined;
       const policy = await (deps.policy ?? ((arg, rt) => resolvePolicy(arg, rt, io.cwd)))(String(o.policy), runtime);
       const storeUrl = storeUrlOf(o.store as string | undefined, runtime.config);
       const store = await openStore(storeUrl, runtime);

@@ -35,7 +35,12 @@ Examples:
   $ metatune validate spec.json
   $ metatune validate metatune.config.json
 
-  # train on the bundled digits data with tfjs defaults and with a schedule, side by side
+  # a table in, a trained model out: the learned policy's suggestion, beside tfjs defaults
+  $ metatune fit --data data/examples/anes96.csv --target vote --compare
+  $ metatune fit --data train.csv --target price --test test.csv --budget 2 --out model/
+  $ metatune predict --model model/ --data new.csv --out predictions.csv
+
+  # the same fit on the bundled example data, nothing written
   $ metatune demo
 
   # import old training logs into the trace store (default file:.metatune/store.json)
