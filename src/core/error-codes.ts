@@ -18,6 +18,7 @@ export interface ErrorCodeInfo {
 
 export const ERROR_CODES = {
   ALL_CANDIDATES_DIVERGED: { exit: 1, meaning: 'fit: every candidate diverged; lower the learning rates or scale the data' },
+  AMBIGUOUS_RUN_ID: { exit: 1, meaning: 'a run id prefix matches several runs; give more characters' },
   BACKEND_UNAVAILABLE: { exit: 1, meaning: 'the tfjs backend asked for could not be set (tfjs would silently stay on cpu)' },
   BATCH_CONFLICT: { exit: 1, meaning: 'a trace batch record repeats a step with different values' },
   CALLBACK_NOT_STARTED: { exit: 1, meaning: 'a callback hook ran before onTrainBegin (the callback is not in model.fit\'s callbacks)' },
@@ -35,6 +36,7 @@ export const ERROR_CODES = {
   DUPLICATE_LR_CONTROLLER: { exit: 1, meaning: 'a second callback or wrapper tries to drive the same optimizer\'s learning rate' },
   DUPLICATE_PLUGIN: { exit: 1, meaning: 'the same plugin id is loaded twice' },
   EPOCH_CONFLICT: { exit: 1, meaning: 'a trace repeats an epoch with different values' },
+  EXPORT_UNWRITABLE: { exit: 1, meaning: '`runs export --out` cannot write there (missing folder, permissions)' },
   FEATURE_NOT_FINITE: { exit: 1, meaning: 'a featurizer returned NaN or an infinite value (a plugin bug)' },
   FEATURIZER_NOT_FOUND: { exit: 1, meaning: 'no featurizer with that id is registered' },
   FILE_NOT_FOUND: { exit: 1, meaning: 'a file named on the command line or in a document does not exist' },
@@ -46,7 +48,8 @@ export const ERROR_CODES = {
   IDX_LABELS_REQUIRED: { exit: 1, meaning: 'IDX image data needs its labels file as the target' },
   IMAGE_SHAPE_MISMATCH: { exit: 1, meaning: 'an image task\'s rows do not have the declared shape' },
   IMPORT_PATH_NOT_FOUND: { exit: 1, meaning: 'a path given to `import` does not exist' },
-  IMPORT_REJECTED: { exit: 1, meaning: 'every file given to `import` was rejected (the reasons are listed)' },
+  IMPORT_REJECTED: { exit: 1, meaning: 'records given to `import` were rejected (listed with file:line); the valid ones were imported' },
+  INTERNAL: { exit: 2, meaning: 'not a metatune error: a bug in metatune or a plugin (exit 2; please report it with the stack)' },
   INVALID_ARGS: { exit: 1, meaning: 'lrScheduler / scheduledOptimizer was not given an options object' },
   INVALID_ARGUMENT: { exit: 1, meaning: 'a policy or learner argument is not valid' },
   INVALID_BUDGET: { exit: 1, meaning: 'a fit budget is not a positive number of trainings' },
@@ -83,11 +86,14 @@ export const ERROR_CODES = {
   MODEL_VERSION_MISMATCH: { exit: 1, meaning: 'a saved model folder was written by another format version' },
   NON_FINITE_VALUE: { exit: 1, meaning: 'the data holds NaN or infinite values where numbers are needed' },
   NON_NUMERIC_COLUMN: { exit: 1, meaning: 'a column that must be numeric holds text' },
+  NOTHING_IMPORTED: { exit: 1, meaning: '`import` found nothing to import in what it was given (the message says why)' },
   NOT_A_DATASET: { exit: 1, meaning: 'a data file is not a table, rows or {x, y}' },
   NOT_A_MODEL_DIR: { exit: 1, meaning: 'the folder is not one `metatune fit --out` wrote' },
   NO_CANDIDATES: { exit: 1, meaning: 'a fit has no candidates to train' },
+  NO_CHANGE_GIVEN: { exit: 1, meaning: '`runs tag` was given no --set-* option' },
   NO_FEATURES: { exit: 1, meaning: 'the task has no usable feature columns' },
   NO_OPTIMIZER_ADAPTER: { exit: 1, meaning: 'no optimizer adapter for that tfjs optimizer class' },
+  NO_RUNS_SELECTED: { exit: 1, meaning: '`runs delete` / `runs tag` got neither run ids nor a filter' },
   NO_RUNTIME: { exit: 1, meaning: 'lrScheduler got a spec and no runtime, and none is installed; import from \'metatune\' or \'metatune/callback\'' },
   NO_TRAINING_EXAMPLES: { exit: 1, meaning: 'a learner got no training examples' },
   PACKAGE_NOT_INSTALLED: { exit: 1, meaning: 'a dataset package a task needs is not installed' },
@@ -133,6 +139,7 @@ export const ERROR_CODES = {
   SUITE_NOT_FOUND: { exit: 1, meaning: 'the built-in task suite is missing from the installation' },
   TARGET_NOT_FOUND: { exit: 1, meaning: 'the target column is not in the data' },
   TASK_DATA_NOT_FOUND: { exit: 1, meaning: 'a task file\'s data file does not exist' },
+  TASK_FILE_NOT_FOUND: { exit: 1, meaning: '`--task x.json` names a task file that does not exist' },
   TASK_NOT_FOUND: { exit: 1, meaning: 'no suite task with that id' },
   TOO_FEW_DATASETS: { exit: 1, meaning: 'leave-one-dataset-out evaluation needs at least two parent datasets' },
   TOO_FEW_ROWS: { exit: 1, meaning: 'too few rows to split into training and validation' },
@@ -162,7 +169,6 @@ export const ERROR_CODES = {
   WORKER_FAILED: { exit: 1, meaning: 'a sweep worker process died' },
   WORKER_NOT_BUILT: { exit: 1, meaning: 'the sweep worker module is missing; run `npm run build`' },
   WRAPPER_RELEASED: { exit: 1, meaning: 'a scheduledOptimizer was used after release()' },
-  INTERNAL: { exit: 2, meaning: 'not a metatune error: a bug in metatune or a plugin (exit 2; please report it with the stack)' },
 } as const satisfies Readonly<Record<string, ErrorCodeInfo>>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
