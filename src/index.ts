@@ -40,6 +40,7 @@ export { getStore, migrateStore } from './container.js';
 export { openStore, resolveStoreFactory, storeUrlOf, type StoreFactories, type StoreFactorySource } from './traces/get-store.js';
 export { DEFAULT_STORE_URL, type TraceStoreFactory, type MigrationReport } from './traces/store-factory.js';
 export { StoreRecorder, type StoreRecorderArgs } from './traces/store-recorder.js';
+export { MemoryTraceStore } from './traces/memory-store.js';
 export type { Importer } from './traces/importer.js';
 
 // Tasks (loaders, the built-in suite, variants), featurizers and the model zoo ([3/5]).
@@ -68,6 +69,9 @@ export type { Candidate } from './meta/candidate.js';
 export type { Learner, LearnerFitOptions, TrainingExample } from './meta/learner.js';
 export type { Policy, PolicyArtifact, PolicyProvenance, Decision, RankedCandidate, SuggestOptions, TaskDescription } from './meta/policy.js';
 export { POLICY_FORMAT_VERSION } from './meta/policy.js';
+// Helpers a learner plugin builds its artifact with (the built-in learners use the same).
+export { newArtifact, checkArtifactLearner, requireExamples, requireTop, finiteMean, finiteStd } from './meta/artifact.js';
+export { regretTable, withoutHeldOut, type RegretTable } from './meta/examples.js';
 
 // The bundled trace corpus ([3/5]): streaming reader and manifest.
 export { readCorpus, corpusManifest } from './corpus/read.js';

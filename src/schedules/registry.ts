@@ -92,6 +92,10 @@ export class ScheduleRegistry implements ScheduleResolver {
         { argument: 'params', received: params },
       );
     }
+    // Unknown keys are refused here, the same way for every family (built-in or a plugin's), before
+    // the family sees them: `UNKNOWN_PARAMETER` naming the valid ones.
+    const schema = family.paramsSchema as { properties?: Record<string, unknown>; additionalProperties?: unknown };
+    if (schema.additionalProperties === false && schema.properties) rejectUnknownKeys(params as Record<string, unknown>, Object.keys(schema.properties), id);
     const built = family.build(params as Record<string, unknown>, this);
     if (this.#validateParams) {
       validateWithSchema(family.paramsSchema, params, { file: `schedule spec (family "${id}")`, pointer: '/params' });

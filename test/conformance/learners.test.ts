@@ -6,18 +6,20 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultRuntime } from '../../src/container.js';
+import { createContainer } from '../../src/container.js';
 import type { Learner } from '../../src/meta/learner.js';
 import { readPolicy, writePolicy } from '../../src/meta/policy-file.js';
 import { syntheticCandidates, syntheticExamples } from '../helpers/synthetic-corpus.js';
 
-const learners = defaultRuntime().contributions<Learner>('learners').map((c) => c.value);
+// Built-ins and a third-party learner (test/fixtures/plugins/learner-fixture), loaded as --plugin would.
+const runtime = await createContainer({ plugins: ['./test/fixtures/plugins/learner-fixture'], configFile: false });
+const learners = runtime.contributions<Learner>('learners').map((c) => c.value);
 const examples = syntheticExamples();
 const candidates = syntheticCandidates();
 const heldOutTask = examples.find((e) => e.parentDataset === 'p2')!;
 
 test('the built-in learners are registered', () => {
-  expect(learners.map((l) => l.id).sort()).toEqual(expect.arrayContaining(['best-default', 'knn', 'lr-probe', 'portfolio']));
+  expect(learners.map((l) => l.id).sort()).toEqual(expect.arrayContaining(['best-default', 'knn', 'lr-probe', 'portfolio', 'most-wins']));
 });
 
 describe.each(learners.map((l) => [l.id, l] as const))('learner %s', (_id, learner) => {

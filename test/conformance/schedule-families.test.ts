@@ -33,6 +33,13 @@ for (const name of pluginNames) {
     for (const value of container.getAll<ScheduleSpecFormat>(TOKENS.ScheduleSpecFormat)) formats.push({ plugin: name, value });
   }
 }
+// A third-party family (test/fixtures/plugins/sqrt-decay) goes through the same assertions.
+{
+  const container = new Container();
+  const fixture = '../fixtures/plugins/sqrt-decay/index.js';
+  await container.load(((await import(fixture)) as { default: ContainerModule }).default);
+  for (const value of container.getAll<ScheduleFamily>(TOKENS.ScheduleFamily)) families.push({ plugin: 'sqrt-decay (fixture)', value });
+}
 const registry = new ScheduleRegistry(families, formats);
 const ajv = new Ajv2020({ strict: true, strictTypes: false, allowUnionTypes: true });
 const ctx = { totalSteps: 1000, stepsPerEpoch: 10 };

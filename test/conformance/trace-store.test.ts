@@ -7,7 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schemaProblems } from '../../src/core/json-validation.js';
-import { getStore } from '../../src/container.js';
+import { createContainer, getStore } from '../../src/container.js';
+import type { MetatuneRuntime } from '../../src/runtime.js';
+import { openStore } from '../../src/traces/get-store.js';
 import type { TraceStore } from '../../src/traces/store.js';
 import type { NewTrace, TraceEpoch, TraceRecord } from '../../src/traces/trace.js';
 import { createTempDatabase, type TempDatabase } from '../helpers/temp-postgres.js';
@@ -30,6 +32,22 @@ function memoryHarness(): Harness {
     async setup() {},
     fresh: () => getStore('memory:'),
     reopen: () => getStore('memory:'),
+    async teardown() {},
+  };
+}
+
+/** A third-party scheme (test/fixtures/plugins/store-fixture), opened through a runtime as the CLI does. */
+function fixtureHarness(): Harness {
+  let runtime: MetatuneRuntime;
+  let n = 0;
+  return {
+    name: 'fixture-memory (third-party plugin)',
+    persistent: false,
+    async setup() {
+      runtime = await createContainer({ plugins: ['./test/fixtures/plugins/store-fixture'], configFile: false });
+    },
+    fresh: () => openStore(`fixture-memory:s${n++}`, runtime),
+    reopen: () => openStore(`fixture-memory:s${n++}`, runtime),
     async teardown() {},
   };
 }
@@ -125,7 +143,7 @@ async function expectCode(promise: Promise<unknown>, name: string, code: string,
   if (message) expect((err as Error).message).toMatch(message);
 }
 
-describe.each([memoryHarness(), lowdbHarness(), postgresHarness()])('TraceStore conformance: $name', (h) => {
+describe.each([memoryHarness(), fixtureHarness(), lowdbHarness(), postgresHarness()])('TraceStore conformance: $name', (h) => {
   let store: TraceStore;
   beforeAll(() => h.setup());
   afterAll(async () => {
