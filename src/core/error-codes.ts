@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   DUPLICATE_LR_CONTROLLER: { exit: 1, meaning: 'a second callback or wrapper tries to drive the same optimizer\'s learning rate' },
   DUPLICATE_PLUGIN: { exit: 1, meaning: 'the same plugin id is loaded twice' },
   EPOCH_CONFLICT: { exit: 1, meaning: 'a trace repeats an epoch with different values' },
+  EXAMPLE_NOT_FOUND: { exit: 1, meaning: 'the bundled example data (data/examples) is missing; reinstall metatune' },
   EXPORT_UNWRITABLE: { exit: 1, meaning: '`runs export --out` cannot write there (missing folder, permissions)' },
   FEATURE_NOT_FINITE: { exit: 1, meaning: 'a featurizer returned NaN or an infinite value (a plugin bug)' },
   FEATURIZER_NOT_FOUND: { exit: 1, meaning: 'no featurizer with that id is registered' },

@@ -29,7 +29,7 @@ const COMMANDS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['validate', ['validate', join(ROOT, 'test/fixtures/config/valid/metatune.config.json')]],
   ['families', ['families']],
   ['plugins', ['plugins']],
-  ['demo', ['demo', '--epochs', '1', '--repeats', '1']],
+  ['demo', ['demo', '--epochs', '1']],
   ['import', ['import', join(ROOT, 'test/fixtures/logs'), '--dry-run']],
   ['runs', ['runs', 'list', '--store', 'memory:']],
   ['store', ['store', 'stats', '--store', 'memory:']],
@@ -82,13 +82,17 @@ describe('what was broken, run for real', () => {
     expect(summary.counts.completed).toBe(1);
   }, 60_000);
 
-  it('demo runs a plugin family and uses the config backend', async () => {
-    writeFileSync(join(dir, 'metatune.config.json'), JSON.stringify({ plugins: [SQRT_PLUGIN], backend: 'cpu' }));
-    const r = await run(['demo', '--epochs', '1', '--repeats', '1', '--json', '--schedule', SQRT_SPEC], dir);
-    expect(r.code).toBe(0);
-    expect(r.err).toMatch(/backend: cpu/);
-    const results = JSON.parse(r.out) as Array<{ label: string; schedule: string }>;
-    expect(results[1].schedule).toMatch(/sqrt_decay/);
+  it('sweep takes the plugin from the config file and trains on the config backend', async () => {
+    const cfgDir = mkdtempSync(join(dir, 'backend-'));
+    writeFileSync(join(cfgDir, 'metatune.config.json'), JSON.stringify({ plugins: [SQRT_PLUGIN], backend: 'cpu' }));
+    const space = join(cfgDir, 'space.json');
+    writeFileSync(
+      space,
+      JSON.stringify({ models: ['linear'], optimizers: [{ name: 'sgd', learningRate: 0.05 }], schedules: [JSON.parse(SQRT_SPEC)], epochs: 1, batchSize: 32 }),
+    );
+    const r = await run(['sweep', '--task', 'iris', '--space', space, '--strategy', 'grid', '--workers', '0', '--store', 'memory:', '--json'], cfgDir);
+    expect(r.err).not.toMatch(/error\[/);
+    expect(JSON.parse(r.out)).toMatchObject({ backend: 'cpu', counts: { completed: 1 } });
   }, 60_000);
 
   it('store, runs and import open the config store', async () => {
