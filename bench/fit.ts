@@ -9,8 +9,9 @@
  * same epochs, same data preparation (standardised inputs, class weights when a class is rare).
  *
  * With `--overhead`, it instead times fit around training on a 10,000-row CSV (randhie): load,
- * featurise, suggest and save against the whole run, and the peak tfjs tensor memory against the
- * data's own tensors.
+ * featurise, suggest, evaluate and save against the whole run; and the tfjs tensor memory held at
+ * epoch ends (data + model + optimizer state; per-batch activations are transient and not seen)
+ * against the data's own tensors, with the process' max RSS (Node + wasm runtime included).
  *
  * Run: `npm run build && node dist/bench/fit.js [--datasets anes96,fair] [--seeds 0,1,2]
  *       [--epochs 20] [--policy default|dir] [--overhead]`
@@ -165,7 +166,7 @@ export async function runOverhead(args: { policy?: string; epochs?: number; writ
     write(`${machineLine(describeMachine())} · backend ${summary.backend} · ${summary.epochs} epochs · policy ${policy.artifact.learner.id}`);
     printTable({
       title: `fit's overhead around training, 10,000-row CSV (randhie, ${summary.inputs} inputs), budget 1`,
-      head: ['load', 'featurise', 'suggest', 'evaluate', 'save', 'train', 'total', 'overhead share', 'peak tensor MiB', 'data tensor MiB', 'peak / data'],
+      head: ['load', 'featurise', 'suggest', 'evaluate', 'save', 'train', 'total', 'overhead share', 'tensors at epoch ends, MiB', 'data tensors, MiB', 'ratio', 'process max RSS, MiB'],
       rows: [
         [
           `${t.loadSeconds.toFixed(2)} s`,
@@ -179,6 +180,7 @@ export async function runOverhead(args: { policy?: string; epochs?: number; writ
           (peak / 2 ** 20).toFixed(2),
           (dataBytes / 2 ** 20).toFixed(2),
           `${(peak / dataBytes).toFixed(2)}×`,
+          (process.resourceUsage().maxRSS / 1024).toFixed(0),
         ],
       ],
       write,

