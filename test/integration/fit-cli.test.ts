@@ -86,6 +86,28 @@ describe('metatune fit / predict (CLI)', () => {
     expect(out).toMatch(/saved to m2\/ .*metatune predict --model m2 --data new\.csv/);
   });
 
+  it('a class under 5 % of the rows: class weights (said), balanced accuracy picks at every rung', async () => {
+    // Republicans (PID 5-6) who voted Clinton are rare (34 of 944): relabel them as a third class.
+    const rows = ANES.slice(1).map((l) => {
+      const cells = l.split(',');
+      return Number(cells[5]) >= 5 && cells[9] === 'Clinton' ? [...cells.slice(0, 9), 'swing'].join(',') : l;
+    });
+    const swing = rows.filter((l) => l.endsWith(',swing')).length;
+    expect(swing / rows.length).toBeLessThan(0.05);
+    expect(swing).toBe(34);
+    const file = write('rare.csv', [ANES[0]!, ...rows]);
+    const { out, error } = await run(['fit', '--data', file, '--target', 'vote', '--budget', '2', '--epochs', '4', '--json', '--out', 'm4']);
+    expect(error).toBeUndefined();
+    const s = JSON.parse(out);
+    expect(s.classes).toEqual(['Clinton', 'Dole', 'swing']);
+    expect(s.selection.name).toBe('balancedAccuracy');
+    expect(s.selection.classWeight.swing).toBeGreaterThan(5);
+    expect(s.selection.classWeight.Clinton).toBeLessThan(1);
+    expect(s.notes.join('\n')).toMatch(/a class holds under 5% of the training rows: training with class weights \(Clinton: 0\.\d\d, Dole: \d\.\d\d, swing: \d+\.\d\d\) and choosing by balanced accuracy/);
+    expect(s.budget.candidates.filter((c: { status: string }) => c.status === 'pruned').length).toBeGreaterThan(0);
+    expect(s.result.validation.balancedAccuracy).toBeGreaterThan(1 / 3);
+  });
+
   describe('bad input: typed errors that say the fix', () => {
     it('a CSV without the target column', async () => {
       const { error } = await run(['fit', '--data', join(process.cwd(), 'data/examples/anes96.csv'), '--target', 'party']);
