@@ -95,6 +95,18 @@ describe('what was broken, run for real', () => {
     expect(JSON.parse(r.out)).toMatchObject({ backend: 'cpu', counts: { completed: 1 } });
   }, 60_000);
 
+  it("a plugin's spec format passes the spec schema (envelope only) and builds through the plugin", async () => {
+    const spec = '{"halving": {"lr": 0.1, "every": 2}}';
+    const plugin = join(ROOT, 'test/fixtures/plugins/spec-format-fixture');
+    const r = await run(['--plugin', plugin, 'schedule', '--spec', spec, '--steps', '5']);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
+    // Without the plugin no format recognises it: the registry says so, listing what it accepts.
+    const without = await run(['schedule', '--spec', spec, '--steps', '5']);
+    expect(without.code).toBe(1);
+    expect(without.err).toMatch(/^error\[UNKNOWN_SCHEDULE_SPEC\]: --spec: Unrecognised schedule spec with keys \["halving"\]/);
+  });
+
   it('store, runs and import open the config store', async () => {
     const cfgDir = mkdtempSync(join(dir, 'store-'));
     const file = join(cfgDir, 'from-config.json');
