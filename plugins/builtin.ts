@@ -26,6 +26,7 @@ import learnerBestDefault from './learner-best-default/index.js';
 import learnerPortfolio from './learner-portfolio/index.js';
 import learnerKnn from './learner-knn/index.js';
 import learnerLrProbe from './learner-lr-probe/index.js';
+import learnerSurrogate from './learner-surrogate/index.js';
 
 /**
  * The plugins that ship with metatune, always loaded. Modules are imported statically (so the
@@ -60,6 +61,7 @@ const BUILTINS: ReadonlyArray<{ readonly module: ContainerModule; readonly manif
   { module: learnerPortfolio, manifest: new URL('./learner-portfolio/plugin.json', import.meta.url) },
   { module: learnerKnn, manifest: new URL('./learner-knn/plugin.json', import.meta.url) },
   { module: learnerLrProbe, manifest: new URL('./learner-lr-probe/plugin.json', import.meta.url) },
+  { module: learnerSurrogate, manifest: new URL('./learner-surrogate/plugin.json', import.meta.url) },
 ];
 
 let cached: PluginSource[] | undefined;
