@@ -85,8 +85,8 @@ export const surrogateLearner: Learner = {
     const train = all.filter((e) => Object.keys(e.features).length > 0);
     requireExamples(train, 'surrogate', 'runs with task features');
     const members = Number(options.config?.members ?? 3);
-    const epochs = Number(options.config?.epochs ?? 25);
-    const hidden = [64, 32];
+    const epochs = Number(options.config?.epochs ?? 12);
+    const hidden = [32, 16];
     const table = regretTable(train, candidates);
     const names = commonFeatureNames(table.features, SURROGATE_FEATURE_PREFIXES);
     const standardizer = fitStandardizer(table.features, names);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.js';
 import { evaluateLeaveOneDatasetOut, type Evaluation } from '../meta/evaluate.js';
 import type { Learner } from '../meta/learner.js';
-import { curvePanels, evaluationHtml, evaluationMarkdown } from '../meta/report.js';
+import { curvePanels, evaluationHtml, evaluationMarkdown, evaluationSvg } from '../meta/report.js';
 import { learnerFor } from '../meta/suggest.js';
 import { trainingSource } from '../meta/training-source.js';
 import { defaultsCandidate } from '../meta/evaluate.js';
@@ -28,8 +28,9 @@ export function registerEvalCommand(program: Command, deps: LearnCommandDeps): C
     .option('--budget <list>', 'also simulate `metatune fit --budget B` (successive halving on recorded curves), e.g. 1,2,4')
     .option('--report <file.html>', 'write a self-contained HTML report with plots')
     .option('--json <file>', 'write the full evaluation as JSON')
+    .option('--plot <file.svg>', 'write the regret-vs-budget plot as a standalone SVG')
     .option('--seed <n>', 'seed of learners and bootstrap', '1')
-    .action(async (o: { learner: string; from: string; budget?: string; report?: string; json?: string; seed: string }) => {
+    .action(async (o: { learner: string; from: string; budget?: string; report?: string; json?: string; plot?: string; seed: string }) => {
       const { io } = deps;
       const runtime = await deps.runtime();
       const all = runtime.contributions<Learner>('learners').map((c) => c.value);
@@ -51,6 +52,7 @@ export function registerEvalCommand(program: Command, deps: LearnCommandDeps): C
       });
       io.stdout(evaluationMarkdown(ev));
       if (o.json) writeFileSync(o.json, `${JSON.stringify(ev, null, 1)}\n`);
+      if (o.plot) writeFileSync(o.plot, await evaluationSvg(ev));
       if (o.report) {
         const curve = new Map(examples.map((e) => [`${e.taskId}\u0000${e.candidate.id}`, e.outcome.curve]));
         const best = [...ev.summaries].filter((s) => s.learner !== 'best-default').sort((a, b) => a.mean - b.mean)[0]?.learner ?? 'best-default';

@@ -156,6 +156,11 @@ function markdownTableToHtml(md: string): string {
   return out.join('');
 }
 
+/** One plot of the report as a standalone SVG (for the README). */
+export async function evaluationSvg(ev: Evaluation, plot: 'regret-vs-budget' | 'per-dataset' = 'regret-vs-budget'): Promise<string> {
+  return svgOf(reportSpecs(ev)[plot]!);
+}
+
 /** One self-contained HTML file: tables and inline SVG plots, no scripts, no external resources. */
 export async function evaluationHtml(ev: Evaluation, curves: readonly CurvePanel[] = [], title = 'metatune: leave-one-dataset-out evaluation'): Promise<string> {
   const specs = reportSpecs(ev, curves);
