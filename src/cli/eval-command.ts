@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { resolveBackend } from '../tfjs/backend.js';
 import { ValidationError } from '../core/errors.js';
 import { evaluateLeaveOneDatasetOut, type Evaluation } from '../meta/evaluate.js';
 import type { Learner } from '../meta/learner.js';
@@ -33,6 +34,8 @@ export function registerEvalCommand(program: Command, deps: LearnCommandDeps): C
     .action(async (o: { learner: string; from: string; budget?: string; report?: string; json?: string; plot?: string; seed: string }) => {
       const { io } = deps;
       const runtime = await deps.runtime();
+      // Learners that train tfjs models (surrogate) use the fastest backend, as fit and sweeps do.
+      await resolveBackend();
       const all = runtime.contributions<Learner>('learners').map((c) => c.value);
       const ids = o.learner === 'all' ? all.map((l) => l.id) : ['best-default', ...o.learner.split(',').map((s) => s.trim()).filter((s) => s && s !== 'best-default')];
       const learners = ids.map((id) => learnerFor(runtime, id));

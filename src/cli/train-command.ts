@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveBackend } from '../tfjs/backend.js';
 import { ValidationError } from '../core/errors.js';
 import type { Learner } from '../meta/learner.js';
 import { writePolicy } from '../meta/policy-file.js';
@@ -30,6 +31,8 @@ export function registerTrainCommand(program: Command, deps: LearnCommandDeps): 
     .action(async (o: { learner: string; from: string; task?: string; out: string; seed?: string; json?: boolean }) => {
       const { io } = deps;
       const runtime = await deps.runtime();
+      // Learners that train tfjs models (surrogate) use the fastest backend, as fit and sweeps do.
+      await resolveBackend();
       const learner: Learner = learnerFor(runtime, o.learner);
       const seed = parseSeed(o.seed);
       const src = await trainingSource({ from: o.from, runtime, openStore: deps.openStore, taskFile: o.task, cwd: io.cwd, withFeatures: learner.needsFeatures, log: (l) => io.stderr(`${l}\n`) });
