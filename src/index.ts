@@ -71,7 +71,17 @@ export type { Policy, PolicyArtifact, PolicyProvenance, Decision, RankedCandidat
 export { POLICY_FORMAT_VERSION } from './meta/policy.js';
 // Helpers a learner plugin builds its artifact with (the built-in learners use the same).
 export { newArtifact, checkArtifactLearner, requireExamples, requireTop, finiteMean, finiteStd } from './meta/artifact.js';
-export { regretTable, withoutHeldOut, type RegretTable } from './meta/examples.js';
+// The learning half ([7/9]): suggestions, policy artifacts, training examples, evaluation and its report.
+export { suggest, loadPolicy, loadDefaultPolicy, policyFromArtifact, describeTask, bundledPolicyDir, type SuggestArgs } from './meta/suggest.js';
+export { readPolicy, writePolicy, POLICY_FILE, WEIGHTS_FILE } from './meta/policy-file.js';
+export { examplesFromTraces, regretTable, withoutHeldOut, type ExamplesResult, type RegretTable } from './meta/examples.js';
+export { corpusExamples, type CorpusExamples } from './meta/corpus-examples.js';
+export { trainingSource, type TrainingSource, type TrainingSourceArgs } from './meta/training-source.js';
+export { taskRegrets, normalisedRegret, regretScale, priorLossOf } from './meta/regret.js';
+export { featurizeForPolicy, suiteTaskFeatures, POLICY_FEATURIZERS } from './meta/features.js';
+export { candidateOfTrace, withPeakLearningRate, configKeyOf } from './meta/candidate-identity.js';
+export { evaluateLeaveOneDatasetOut, expectedMinOfK, pairedBootstrap, type Evaluation, type LearnerSummary, type TaskResult } from './meta/evaluate.js';
+export { evaluationMarkdown, evaluationHtml, evaluationSvg } from './meta/report.js';
 
 // The bundled trace corpus ([3/5]): streaming reader and manifest.
 export { readCorpus, corpusManifest } from './corpus/read.js';
