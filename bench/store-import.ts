@@ -1,0 +1,176 @@
+/**
+ * Import and copy throughput of the trace stores, and how long a lost server takes to become a
+ * typed error ([5/9]).
+ * - import: N runs of 20 epochs from one generic JSONL log (20 epoch lines per run) with
+ *   `runImport`, into: nothing (dry run: read + validate only), `file:` (batched: one file write
+ *   per 500 runs), `file:` one write per run (the pre-[5/9] behaviour; 1k runs only), PostgreSQL
+ *   (one transaction per 500 runs). Wall time, runs/s, epoch records/s.
+ * - copy: `copyStore` file → PostgreSQL and PostgreSQL → file of the N-run store (runs/s).
+ * - faults: a loopback TCP proxy that blackholes the connection; time from the call to the typed
+ *   error, at open (connect_timeout) and mid-write (query_timeout), with the deadlines given.
+ *
+ * Run: `npm run build && node dist/bench/store-import.js [--sizes 1000,10000] [--pg postgres://postgres@127.0.0.1:5432/postgres]`
+ */
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { builtinImporters, getStore } from '../src/container.js';
+import { runImport } from '../src/traces/import-runner.js';
+import { copyStore } from '../src/traces/store-copy.js';
+import { describeMachine, machineLine } from './lib/machine.js';
+import { printTable } from './lib/table.js';
+import { startFaultProxy } from './lib/tcp-fault-proxy.js';
+
+const EPOCHS = 20;
+
+async function writeLog(path: string, runs: number): Promise<number> {
+  const lines: string[] = [];
+  for (let r = 0; r < runs; r++) {
+    for (let e = 0; e < EPOCHS; e++) {
+      const loss = 2 * Math.exp(-e / 5) + ((r * 7 + e) % 13) / 100;
+      lines.push(JSON.stringify({ run: `r${r}`, task: `task-${r % 50}`, model: 'mlp-small', optimizer: 'Adam', epoch: e, step: (e + 1) * 50, lr: 0.01 * 0.95 ** e, loss, val_loss: loss * 1.1, acc: 1 - loss / 3 }));
+    }
+  }
+  const text = `${lines.join('\n')}\n`;
+  await writeFile(path, text);
+  return text.length;
+}
+
+async function createDb(admin: string, name: string): Promise<string> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropDb(admin: string, name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?: string; write?: (t: string) => void } = {}) {
+  const write = args.write ?? ((t: string) => console.log(t));
+  const sizes = args.sizes ?? [1000, 10000];
+  const admin = args.pgAdminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dir = await mkdtemp(join(tmpdir(), 'metatune-bench-import-'));
+  const importers = await builtinImporters();
+  const dbs: string[] = [];
+  write(machineLine(describeMachine()));
+  const importRows: Array<Array<string | number>> = [];
+  const copyRows: Array<Array<string | number>> = [];
+  try {
+    for (const n of sizes) {
+      const log = join(dir, `runs-${n}.jsonl`);
+      const bytes = await writeLog(log, n);
+      const targets: Array<{ label: string; url?: string; batchRuns?: number }> = [
+        { label: 'dry run (read + validate)' },
+        { label: 'file: (500 runs per write)', url: `file:${join(dir, `store-${n}.json`)}` },
+        ...(n <= 1000 ? [{ label: 'file: one write per run (before)', url: `file:${join(dir, `store-${n}-1.json`)}`, batchRuns: 1 }] : []),
+      ];
+      const dbName = `metatune_bench_import_${process.pid}_${n}`;
+      dbs.push(dbName);
+      targets.push({ label: 'postgres (500 runs per transaction)', url: await createDb(admin, dbName) });
+      for (const t of targets) {
+        const store = t.url ? await getStore(t.url) : undefined;
+        const started = performance.now();
+        const summary = await runImport({ paths: [log], importers, ...(store ? { store } : { dryRun: true }), ...(t.batchRuns ? { batchRuns: t.batchRuns } : {}) });
+        const secs = (performance.now() - started) / 1000;
+        await store?.close();
+        if (summary.imported !== n) throw new Error(`${t.label}: imported ${summary.imported} of ${n}`);
+        const size = t.url?.startsWith('file:') ? `${((await stat(t.url.slice(5))).size / 1e6).toFixed(1)} MB` : '';
+        importRows.push([n, t.label, (bytes / 1e6).toFixed(1), secs.toFixed(2), Math.round(n / secs), Math.round((n * EPOCHS) / secs), size]);
+      }
+      // copy: file → postgres, postgres → file
+      const fileUrl = `file:${join(dir, `store-${n}.json`)}`;
+      const pgUrl = targets[targets.length - 1]!.url!;
+      const copyDb = `metatune_bench_copy_${process.pid}_${n}`;
+      dbs.push(copyDb);
+      const pgTarget = await createDb(admin, copyDb);
+      for (const [label, from, to] of [
+        ['file → postgres', fileUrl, pgTarget],
+        ['postgres → file', pgUrl, `file:${join(dir, `copy-${n}.json`)}`],
+        ['file → postgres again (all there)', fileUrl, pgTarget],
+      ] as const) {
+        const a = await getStore(from);
+        const b = await getStore(to);
+        const started = performance.now();
+        const s = await copyStore(a, b);
+        const secs = (performance.now() - started) / 1000;
+        await a.close();
+        await b.close();
+        copyRows.push([n, label, s.runs, s.added, s.unchanged, secs.toFixed(2), Math.round(s.runs / secs)]);
+      }
+    }
+    printTable({ title: `import: runs of ${EPOCHS} epochs from one JSONL log`, head: ['runs', 'into', 'log MB', 's', 'runs/s', 'epochs/s', 'store size'], rows: importRows, write });
+    printTable({ title: 'store copy (streamed, 500 runs per write)', head: ['runs', 'copy', 'read', 'added', 'already there', 's', 'runs/s'], rows: copyRows, write });
+
+    // Faults: blackholed server.
+    const faultDb = `metatune_bench_fault_${process.pid}`;
+    dbs.push(faultDb);
+    const faultUrl = await createDb(admin, faultDb);
+    await (await getStore(faultUrl)).close();
+    const target = new URL(faultUrl);
+    const faultRows: Array<Array<string | number>> = [];
+    {
+      const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      proxy.blackhole();
+      const u = new URL(proxy.via(faultUrl));
+      u.searchParams.set('connect_timeout', '2');
+      const started = performance.now();
+      const err = await getStore(u.toString()).catch((e: unknown) => e);
+      faultRows.push(['open, server blackholed', 'connect_timeout=2 (default 10)', (err as { code?: string }).code ?? 'no error', ((performance.now() - started) / 1000).toFixed(2)]);
+      await proxy.close();
+    }
+    {
+      const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      const u = new URL(proxy.via(faultUrl));
+      u.searchParams.set('query_timeout', '3000');
+      const store = await getStore(u.toString());
+      proxy.blackhole();
+      const started = performance.now();
+      const err = await store.importRuns([{ task: { id: 't' }, provenance: { importer: 'bench', contentHash: 'x' } }]).catch((e: unknown) => e);
+      const secs = (performance.now() - started) / 1000;
+      const closing = performance.now();
+      await store.close();
+      faultRows.push(['write, connection blackholed', 'query_timeout=3000 (default 65000)', (err as { code?: string }).code ?? 'no error', secs.toFixed(2)]);
+      faultRows.push(['close() after it', 'bounded at 2 s', '-', ((performance.now() - closing) / 1000).toFixed(2)]);
+      await proxy.close();
+    }
+    {
+      const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) });
+      const store = await getStore(proxy.via(faultUrl));
+      proxy.dropAfter(1);
+      const started = performance.now();
+      const err = await store.importRuns([{ task: { id: 't' }, provenance: { importer: 'bench', contentHash: 'y' } }]).catch((e: unknown) => e);
+      faultRows.push(['write, connection reset', '-', (err as { code?: string }).code ?? 'no error', ((performance.now() - started) / 1000).toFixed(2)]);
+      await store.close();
+      await proxy.close();
+    }
+    printTable({ title: 'time to a typed error (loopback fault proxy)', head: ['fault', 'deadline', 'error', 's'], rows: faultRows, write });
+  } finally {
+    for (const db of dbs) await dropDb(admin, db).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const arg = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  await runStoreImportBench({ sizes: arg('--sizes')?.split(',').map(Number), pgAdminUrl: arg('--pg') });
+}
