@@ -9,7 +9,8 @@
  * - faults: a loopback TCP proxy that blackholes the connection; time from the call to the typed
  *   error, at open (connect_timeout) and mid-write (query_timeout), with the deadlines given.
  *
- * Run: `npm run build && node dist/bench/store-import.js [--sizes 1000,10000] [--pg postgres://postgres@127.0.0.1:5432/postgres]`
+ * Run: `npm run build && node dist/bench/store-import.js [--sizes 1000,10000] [--parts import,copy,faults]
+ *       [--into dry,file,file-1,postgres] [--pg postgres://postgres@127.0.0.1:5432/postgres]`
  */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,7 +63,9 @@ async function dropDb(admin: string, name: string): Promise<void> {
   }
 }
 
-export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?: string; write?: (t: string) => void } = {}) {
+export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?: string; into?: string[]; parts?: string[]; write?: (t: string) => void } = {}) {
+  const parts = new Set(args.parts ?? ['import', 'copy', 'faults']);
+  const into = new Set(args.into ?? ['dry', 'file', 'file-1', 'postgres']);
   const write = args.write ?? ((t: string) => console.log(t));
   const sizes = args.sizes ?? [1000, 10000];
   const admin = args.pgAdminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -85,6 +88,8 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
       dbs.push(dbName);
       targets.push({ label: 'postgres (500 runs per transaction)', url: await createDb(admin, dbName) });
       for (const t of targets) {
+        const kind = !t.url ? 'dry' : t.batchRuns === 1 ? 'file-1' : t.url.startsWith('file:') ? 'file' : 'postgres';
+        if (!parts.has('import') || (!into.has(kind) && !(parts.has('copy') && (kind === 'file' || kind === 'postgres')))) continue;
         const store = t.url ? await getStore(t.url) : undefined;
         const started = performance.now();
         const summary = await runImport({ paths: [log], importers, ...(store ? { store } : { dryRun: true }), ...(t.batchRuns ? { batchRuns: t.batchRuns } : {}) });
@@ -94,6 +99,7 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
         const size = t.url?.startsWith('file:') ? `${((await stat(t.url.slice(5))).size / 1e6).toFixed(1)} MB` : '';
         importRows.push([n, t.label, (bytes / 1e6).toFixed(1), secs.toFixed(2), Math.round(n / secs), Math.round((n * EPOCHS) / secs), size]);
       }
+      if (!parts.has('copy')) continue;
       // copy: file → postgres, postgres → file
       const fileUrl = `file:${join(dir, `store-${n}.json`)}`;
       const pgUrl = targets[targets.length - 1]!.url!;
@@ -115,9 +121,10 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
         copyRows.push([n, label, s.runs, s.added, s.unchanged, secs.toFixed(2), Math.round(s.runs / secs)]);
       }
     }
-    printTable({ title: `import: runs of ${EPOCHS} epochs from one JSONL log`, head: ['runs', 'into', 'log MB', 's', 'runs/s', 'epochs/s', 'store size'], rows: importRows, write });
-    printTable({ title: 'store copy (streamed, 500 runs per write)', head: ['runs', 'copy', 'read', 'added', 'already there', 's', 'runs/s'], rows: copyRows, write });
+    if (importRows.length) printTable({ title: `import: runs of ${EPOCHS} epochs from one JSONL log`, head: ['runs', 'into', 'log MB', 's', 'runs/s', 'epochs/s', 'store size'], rows: importRows, write });
+    if (copyRows.length) printTable({ title: 'store copy (streamed, 500 runs per write)', head: ['runs', 'copy', 'read', 'added', 'already there', 's', 'runs/s'], rows: copyRows, write });
 
+    if (!parts.has('faults')) return;
     // Faults: blackholed server.
     const faultDb = `metatune_bench_fault_${process.pid}`;
     dbs.push(faultDb);
@@ -172,5 +179,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
-  await runStoreImportBench({ sizes: arg('--sizes')?.split(',').map(Number), pgAdminUrl: arg('--pg') });
+  await runStoreImportBench({ sizes: arg('--sizes')?.split(',').map(Number), pgAdminUrl: arg('--pg'), into: arg('--into')?.split(','), parts: arg('--parts')?.split(',') });
 }

@@ -423,38 +423,104 @@ export class PostgresTraceStore implements TraceStore {
     });
     if (prepared.length === 0) return [];
     return this.#tx(async (c) => {
-      const results: ImportResult[] = [];
-      for (const { key, record } of prepared) {
-        const dup = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
-        if (dup.rows.length > 0) {
-          results.push({ id: dup.rows[0]!.id, duplicate: true });
+      // Set-based: one query for the known sources, one for the source locations, one INSERT for
+      // the new runs and one for all their epochs (a statement per run made imports round-trip bound).
+      const keys = prepared.map((p) => p.key);
+      const known = new Map(
+        (await c.query<{ dedupe_key: string; id: string }>('SELECT dedupe_key, id FROM runs WHERE dedupe_key = ANY($1::text[])', [keys])).rows.map((r) => [r.dedupe_key, r.id]),
+      );
+      const located = prepared.filter((p) => !known.has(p.key) && sourceLocationKey(p.record.provenance));
+      const latest = new Map<string, { id: string; status: RunStatus; created_at: Date }>();
+      if (located.length) {
+        const { rows } = await c.query<{ id: string; status: RunStatus; created_at: Date; importer: string; file: string; sk: string | null }>(
+          `SELECT DISTINCT ON (importer, provenance->>'file', provenance->>'sourceKey')
+                  id, status, created_at, importer, provenance->>'file' AS file, provenance->>'sourceKey' AS sk
+           FROM runs WHERE (importer, provenance->>'file') IN (SELECT * FROM unnest($1::text[], $2::text[]))
+           ORDER BY importer, provenance->>'file', provenance->>'sourceKey', seq DESC`,
+          [located.map((p) => p.record.provenance!.importer), located.map((p) => p.record.provenance!.file!)],
+        );
+        for (const r of rows) latest.set(JSON.stringify([r.importer, r.file, r.sk]), r);
+      }
+      const results: Array<ImportResult | undefined> = new Array(prepared.length);
+      const fresh: Array<{ i: number; key: string; record: TraceRecord }> = [];
+      const inBatch = new Map<string, string>();
+      for (let i = 0; i < prepared.length; i++) {
+        const { key, record } = prepared[i]!;
+        const dup = known.get(key) ?? inBatch.get(key);
+        if (dup !== undefined) {
+          results[i] = { id: dup, duplicate: true };
           continue;
         }
-        if (sourceLocationKey(record.provenance)) {
-          const p = record.provenance!;
-          const { rows } = await c.query<{ id: string; created_at: Date }>(
-            `SELECT id, created_at FROM runs
-             WHERE importer = $1 AND provenance->>'file' = $2 AND provenance->>'sourceKey' IS NOT DISTINCT FROM $3 ${options.replace ? '' : "AND status = 'incomplete'"}
-             ORDER BY seq DESC LIMIT 1 FOR UPDATE`,
-            [p.importer, p.file, p.sourceKey ?? null],
-          );
-          if (rows.length > 0) {
-            const replacement = deepFreeze({ ...record, id: rows[0]!.id, createdAt: rows[0]!.created_at.toISOString() });
-            await this.#updateRun(c, replacement, key);
-            results.push({ id: replacement.id, duplicate: false, replaced: true });
+        const loc = sourceLocationKey(record.provenance);
+        const old = loc ? latest.get(loc) : undefined;
+        if (old && (old.status === 'incomplete' || options.replace)) {
+          await c.query('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [old.id]);
+          const replacement = deepFreeze({ ...record, id: old.id, createdAt: old.created_at.toISOString() });
+          await this.#updateRun(c, replacement, key);
+          results[i] = { id: old.id, duplicate: false, replaced: true };
+          inBatch.set(key, old.id);
+          latest.set(loc!, { ...old, status: replacement.status });
+          continue;
+        }
+        inBatch.set(key, record.id);
+        fresh.push({ i, key, record });
+      }
+      if (fresh.length) {
+        const rows = fresh.map(({ key, record: r }) => ({
+          id: r.id,
+          task: r.task,
+          model: r.model ?? null,
+          optimizer: r.optimizer ?? null,
+          schedule: r.schedule ?? null,
+          outcome: r.outcome ?? null,
+          environment: r.environment ?? null,
+          provenance: r.provenance ?? null,
+          status: r.status,
+          task_id: r.task.id,
+          parent_dataset: r.task.parentDataset ?? null,
+          model_id: modelIdOf(r) ?? null,
+          schedule_family: scheduleFamilyOf(r.schedule) ?? null,
+          importer: r.provenance?.importer ?? null,
+          dedupe_key: key,
+          created_at: r.createdAt,
+          updated_at: r.updatedAt,
+          finished_at: r.finishedAt ?? null,
+        }));
+        const inserted = await c.query<{ id: string }>(
+          `INSERT INTO runs (id, task, model, optimizer, schedule, outcome, environment, provenance, status,
+                             task_id, parent_dataset, model_id, schedule_family, importer, dedupe_key,
+                             created_at, updated_at, finished_at)
+           SELECT x->>'id', x->'task', nullif(x->'model', 'null'), nullif(x->'optimizer', 'null'), nullif(x->'schedule', 'null'),
+                  nullif(x->'outcome', 'null'), nullif(x->'environment', 'null'), nullif(x->'provenance', 'null'), x->>'status',
+                  x->>'task_id', x->>'parent_dataset', x->>'model_id', x->>'schedule_family', x->>'importer', x->>'dedupe_key',
+                  (x->>'created_at')::timestamptz, (x->>'updated_at')::timestamptz, (x->>'finished_at')::timestamptz
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [JSON.stringify(rows)],
+        );
+        const stored = new Set(inserted.rows.map((r) => r.id));
+        const epochRows: Array<{ r: string; e: TraceEpoch }> = [];
+        const batchRows: Array<{ r: string; b: TraceBatch }> = [];
+        for (const { i, key, record } of fresh) {
+          if (stored.has(record.id)) {
+            results[i] = { id: record.id, duplicate: false };
+            for (const e of record.epochs) epochRows.push({ r: record.id, e });
+            for (const b of record.batches ?? []) batchRows.push({ r: record.id, b });
             continue;
           }
+          // Not inserted: a concurrent importer stored the same source meanwhile, or the id is taken.
+          const again = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
+          if (again.rows.length === 0) throw runExists(record.id);
+          results[i] = { id: again.rows[0]!.id, duplicate: true };
         }
-        if (await this.#insertRun(c, record, key)) {
-          results.push({ id: record.id, duplicate: false });
-          continue;
+        if (epochRows.length) {
+          await c.query(`INSERT INTO epochs (run_id, epoch, record) SELECT x->>'r', (x->'e'->>'epoch')::integer, x->'e' FROM jsonb_array_elements($1::jsonb) AS x`, [JSON.stringify(epochRows)]);
         }
-        // Not inserted: a concurrent importer stored the same source meanwhile, or the id is taken.
-        const again = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
-        if (again.rows.length === 0) throw runExists(record.id);
-        results.push({ id: again.rows[0]!.id, duplicate: true });
+        if (batchRows.length) {
+          await c.query(`INSERT INTO batches (run_id, step, record) SELECT x->>'r', (x->'b'->>'step')::bigint, x->'b' FROM jsonb_array_elements($1::jsonb) AS x`, [JSON.stringify(batchRows)]);
+        }
       }
-      return results;
+      return results as ImportResult[];
     });
   }
 
