@@ -167,7 +167,8 @@ export async function loadTask(idOrFile: string, options: LoadTaskOptions = {}):
         { task: idOrFile },
       );
     }
-    return loadTaskFile(resolve(suiteDir(), `${base}.json`), { ...options, variant: variant ?? options.variant });
+    // The bundled suite keeps its data in a sibling folder (data/datasets): trusted.
+    return loadTaskFile(resolve(suiteDir(), `${base}.json`), { ...options, variant: variant ?? options.variant, allowOutside: true });
   }
   if (/\.json$/i.test(idOrFile)) {
     const label = displayPath(resolve(idOrFile));

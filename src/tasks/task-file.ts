@@ -4,10 +4,10 @@
  * inside a package (MNIST, the stdlib datasets). A moved data file is `TASK_DATA_NOT_FOUND`, naming
  * the task file, the path it resolved to and the fix.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { EnvironmentError, NotFoundError } from '../core/errors.js';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { EnvironmentError, NotFoundError, ValidationError } from '../core/errors.js';
 import { displayPath, readJsonFile, validateDocument } from '../core/json-validation.js';
 import type { CategoricalPolicy } from './load-common.js';
 import { loadCsv } from './load-csv.js';
@@ -60,6 +60,12 @@ export interface LoadTaskOptions {
   readonly seed?: number;
   /** Variant applied on top of the file (the task id gets the variant's suffix). Defaults to none. */
   readonly variant?: VariantSpec;
+  /**
+   * Let data paths leave the task file's folder (`../x.csv`, `/etc/…`). Defaults to false, or true
+   * when `$METATUNE_ALLOW_OUTSIDE` is `1`: a task file from elsewhere must not make metatune read
+   * arbitrary files. The bundled suite (its data lives in a sibling folder) is trusted.
+   */
+  readonly allowOutside?: boolean;
 }
 
 /** Reads and validates a task file (INVALID_JSON / SCHEMA_VALIDATION_FAILED name the file and place). */
@@ -83,11 +89,24 @@ export function packageDir(name: string, taskFile: string): string {
 }
 
 /** Absolute path of a data file named in a task file; TASK_DATA_NOT_FOUND when it is not there. */
-export function resolveDataPath(taskFilePath: string, data: TaskFileData, field: 'path' | 'targetPath' | 'labelsPath'): string {
+export function resolveDataPath(taskFilePath: string, data: TaskFileData, field: 'path' | 'targetPath' | 'labelsPath', allowOutside = process.env.METATUNE_ALLOW_OUTSIDE === '1'): string {
   const taskLabel = displayPath(resolve(taskFilePath));
   const rel = data[field]!;
   const base = data.package ? packageDir(data.package, taskLabel) : dirname(resolve(taskFilePath));
   const full = resolve(base, rel);
+  if (!allowOutside) {
+    // Symlinks are followed, so a link inside the folder cannot point outside it either.
+    const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
+    const inside = relative(real(base), real(full));
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+      throw new ValidationError(
+        'TASK_DATA_OUTSIDE',
+        `${taskLabel}: data.${field} ${JSON.stringify(rel)} leads outside ${data.package ? `the folder of package ${data.package}` : "the task file's folder"} (${base}); ` +
+          `metatune does not read files outside it for a task file. Fix: move the data into that folder, or, if you trust this task file, set METATUNE_ALLOW_OUTSIDE=1.`,
+        { file: taskLabel, field, path: rel },
+      );
+    }
+  }
   if (!existsSync(full)) {
     throw new NotFoundError(
       'TASK_DATA_NOT_FOUND',
@@ -101,9 +120,9 @@ export function resolveDataPath(taskFilePath: string, data: TaskFileData, field:
 }
 
 /** Reads the data named by a task file into a RawTable (IDX applies the subsample while reading). */
-export async function readTaskData(taskFilePath: string, file: TaskFile): Promise<{ raw: RawTable; subsampleApplied: boolean; dataRef: string }> {
+export async function readTaskData(taskFilePath: string, file: TaskFile, allowOutside?: boolean): Promise<{ raw: RawTable; subsampleApplied: boolean; dataRef: string }> {
   const { data } = file;
-  const path = resolveDataPath(taskFilePath, data, 'path');
+  const path = resolveDataPath(taskFilePath, data, 'path', allowOutside);
   const dataRef = data.package ? `${data.package}/${data.path}` : displayPath(path);
   const label = displayPath(path);
   if (data.format === 'csv') {
@@ -114,7 +133,7 @@ export async function readTaskData(taskFilePath: string, file: TaskFile): Promis
       skipRows: data.skipRows,
       columns: data.columns,
       target: data.target,
-      targetPath: data.targetPath ? resolveDataPath(taskFilePath, data, 'targetPath') : undefined,
+      targetPath: data.targetPath ? resolveDataPath(taskFilePath, data, 'targetPath', allowOutside) : undefined,
       categorical: data.categorical,
       naValues: data.naValues,
     });
@@ -124,7 +143,7 @@ export async function readTaskData(taskFilePath: string, file: TaskFile): Promis
     const raw = await loadJson(path, { label, target: data.target, columns: data.columns, categorical: data.categorical, naValues: data.naValues, maxValue: data.maxValue });
     return { raw, subsampleApplied: false, dataRef };
   }
-  const labelsPath = resolveDataPath(taskFilePath, data, 'labelsPath');
+  const labelsPath = resolveDataPath(taskFilePath, data, 'labelsPath', allowOutside);
   const sub = file.subsample;
   const raw = loadIdx(path, {
     label,
@@ -140,7 +159,7 @@ export async function readTaskData(taskFilePath: string, file: TaskFile): Promis
 /** Loads a task file into a LoadedTask (optionally as a variant, with a given split seed). */
 export async function loadTaskFile(path: string, options: LoadTaskOptions = {}): Promise<LoadedTask> {
   const file = readTaskFile(path);
-  const { raw, subsampleApplied, dataRef } = await readTaskData(path, file);
+  const { raw, subsampleApplied, dataRef } = await readTaskData(path, file, options.allowOutside);
   const variant = options.variant ?? file.variant;
   return prepareTask(raw, {
     id: options.variant ? formatTaskId(file.id, options.variant) : file.id,
