@@ -62,7 +62,7 @@ export function formatFitReport(s: FitSummary): string {
       `relative gain over tfjs defaults: ${(100 * s.relativeGain.value).toFixed(1)}% lower ${s.relativeGain.split} ${metric}; wall time ${s.result.trainSeconds.toFixed(1)} s vs ${s.tfjsDefaults!.trainSeconds.toFixed(1)} s (${(s.result.trainSeconds / Math.max(1e-9, s.tfjsDefaults!.trainSeconds)).toFixed(2)}×)`,
     );
   }
-  lines.push(`total ${s.timings.totalSeconds.toFixed(1)} s (load ${s.timings.loadSeconds.toFixed(2)}, featurise ${s.timings.featurizeSeconds.toFixed(2)}, suggest ${s.timings.suggestSeconds.toFixed(3)}, train ${s.timings.trainSeconds.toFixed(1)}, save ${s.timings.saveSeconds.toFixed(2)})`);
+  lines.push(`total ${s.timings.totalSeconds.toFixed(1)} s (load ${s.timings.loadSeconds.toFixed(2)}, backend ${s.timings.backendSeconds.toFixed(2)}, featurise ${s.timings.featurizeSeconds.toFixed(2)}, suggest ${s.timings.suggestSeconds.toFixed(3)}, train ${s.timings.trainSeconds.toFixed(1)}, save ${s.timings.saveSeconds.toFixed(2)})`);
   if (s.out) lines.push(`saved to ${s.out}/ (model.json, weights.bin, preprocess.json, fit.json) — predict with: metatune predict --model ${s.out} --data new.csv`);
   return `${lines.join('\n')}\n`;
 }

@@ -139,7 +139,7 @@ export interface FitSummary {
   readonly tfjsDefaults?: RunReport;
   /** (tfjs defaults − fit) / tfjs defaults on the headline metric's loss direction; positive = fit better. */
   readonly relativeGain?: { readonly metric: string; readonly split: 'test' | 'validation'; readonly value: number };
-  readonly timings: { readonly loadSeconds: number; readonly featurizeSeconds: number; readonly suggestSeconds: number; readonly trainSeconds: number; readonly evaluateSeconds: number; readonly saveSeconds: number; readonly compareSeconds: number; readonly totalSeconds: number };
+  readonly timings: { readonly loadSeconds: number; readonly backendSeconds: number; readonly featurizeSeconds: number; readonly suggestSeconds: number; readonly trainSeconds: number; readonly evaluateSeconds: number; readonly saveSeconds: number; readonly compareSeconds: number; readonly totalSeconds: number };
   readonly notes: readonly string[];
   readonly out?: string;
 }
@@ -198,7 +198,8 @@ export async function prepareFitData(args: Pick<FitArgs, 'data' | 'target' | 'se
   checkTextColumns(raw, args.maxLevels ?? DEFAULT_MAX_LEVELS);
   const id = basename(args.data).replace(/\.(csv|tsv|txt|json)(\.gz)?$/i, '');
   const task = prepareTask(raw, { id, dataRef: label, seed: args.seed ?? 0, validation: args.validation ?? 0.2 });
-  return { task, preprocess: preprocessSpecOf(raw, task), notes: [...task.notes] };
+  // A header line is what a table normally has: say only when there was none.
+  return { task, preprocess: preprocessSpecOf(raw, task), notes: task.notes.filter((n) => !n.endsWith(': first line read as column names.')) };
 }
 
 export async function fit(args: FitArgs): Promise<FitResult> {
@@ -226,6 +227,7 @@ export async function fit(args: FitArgs): Promise<FitResult> {
   const tLoad = performance.now();
 
   const backend: BackendInfo = await resolveBackend({ ...(args.backend !== undefined && { preferred: args.backend }), quiet: true });
+  const tBackend = performance.now();
   const classWeight = classWeightsFor(task);
   const selection: SelectionMetric = task.ref.kind === 'regression' ? { name: 'rmse', higherIsBetter: false } : classWeight ? { name: 'balancedAccuracy', higherIsBetter: true } : { name: 'accuracy', higherIsBetter: true };
   if (classWeight) {
@@ -441,17 +443,18 @@ export async function fit(args: FitArgs): Promise<FitResult> {
   const tSave0 = performance.now();
   if (args.out) await saveFitted(args.out, winner.model!, preprocess);
   const tSave = performance.now();
-  const summary: FitSummary = { ...summaryBase, timings: timingsOf(t0, tLoad, tFeaturize, tSuggest, tTrain0, tTrain, tEvaluate, tCompare, tSave0, tSave) };
+  const summary: FitSummary = { ...summaryBase, timings: timingsOf(t0, tLoad, tBackend, tFeaturize, tSuggest, tTrain0, tTrain, tEvaluate, tCompare, tSave0, tSave) };
   if (args.out) writeSummary(args.out, summary);
   const model = winner.model!;
   if (!args.keepModel) winner.dispose();
   return { summary, preprocess, task, ...(args.keepModel && { model }) };
 }
 
-function timingsOf(t0: number, tLoad: number, tFeaturize: number, tSuggest: number, tTrain0: number, tTrain: number, tEvaluate: number, tCompare: number, tSave0: number, tSave: number): FitSummary['timings'] {
+function timingsOf(t0: number, tLoad: number, tBackend: number, tFeaturize: number, tSuggest: number, tTrain0: number, tTrain: number, tEvaluate: number, tCompare: number, tSave0: number, tSave: number): FitSummary['timings'] {
   return {
     loadSeconds: seconds(tLoad - t0),
-    featurizeSeconds: seconds(tFeaturize - tLoad),
+    backendSeconds: seconds(tBackend - tLoad),
+    featurizeSeconds: seconds(tFeaturize - tBackend),
     suggestSeconds: seconds(tSuggest - tFeaturize),
     trainSeconds: seconds(tTrain - tTrain0),
     evaluateSeconds: seconds(tEvaluate - tTrain),
