@@ -13,8 +13,8 @@
  * Invariants:
  * - One trace per candidate whatever the number of stages: the recorder sees one `start`, every
  *   epoch once, and one `finish` (from `close`), with the status the caller decides (`pruned`).
- * - A stateful schedule (reduce-on-plateau) restarts its patience counters at each stage (the
- *   callback builds a fresh driver per `model.fit`); pure schedules continue exactly.
+ * - A stateful schedule (reduce-on-plateau) continues across stages: the callback builds a fresh
+ *   driver per `model.fit`, so the session hands it the schedule's last state as its `init()`.
  * - Every tensor it creates is released by `dispose()`; the shared data tensors are the caller's.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -22,7 +22,8 @@ import type { Candidate } from '../meta/candidate.js';
 import { compileFor } from '../models/compile.js';
 import type { ModelZooEntry } from '../models/model-zoo.js';
 import { substituteLearningRate, substitutePlaceholders } from '../schedules/placeholders.js';
-import type { ScheduleSpec } from '../schedules/schedule.js';
+import { isStatefulSchedule, type BuiltSchedule, type ScheduleSpec, type StatefulSchedule } from '../schedules/schedule.js';
+import { resolveSchedule } from '../tfjs/runtime.js';
 import type { LoadedTask } from '../tasks/task.js';
 import { lrScheduler, type DivergenceInfo, type LrSchedulerCallback } from '../tfjs/callback.js';
 import type { EpochRecord, RunOutcome, RunRecorder, RunStartInfo } from '../tfjs/recorder.js';
@@ -92,12 +93,16 @@ class StagedRecorder implements RunRecorder {
   wallTimeMs = 0;
   info: RunStartInfo | undefined;
   readonly records: EpochRecord[] = [];
-  constructor(private readonly inner: RunRecorder | undefined) {}
+  constructor(
+    private readonly inner: RunRecorder | undefined,
+    private readonly spec: unknown,
+  ) {}
   async start(info: RunStartInfo): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.info = info;
-    await this.inner?.start(info);
+    // The callback gets a built (state-keeping) schedule, so it cannot name the spec: the trace must.
+    this.info = { ...info, schedule: this.spec };
+    await this.inner?.start(this.info);
   }
   async epoch(record: EpochRecord): Promise<void> {
     this.records.push(record);
@@ -113,6 +118,26 @@ class StagedRecorder implements RunRecorder {
     if (this.started) await this.inner?.finish(outcome);
     return outcome;
   }
+}
+
+/**
+ * A stateful schedule whose `init()` returns the state it last reached: each `model.fit` of a
+ * staged run builds a new driver, which then picks up where the previous stage left off (a
+ * reduce-on-plateau that has halved its rate stays halved). Pure schedules need nothing.
+ */
+function continuing(built: BuiltSchedule): BuiltSchedule {
+  if (!isStatefulSchedule(built)) return built;
+  const inner = built;
+  let last: { state: unknown } | undefined;
+  const wrapped: StatefulSchedule<unknown> = {
+    kind: 'stateful',
+    requires: inner.requires,
+    init: () => (last ??= { state: inner.init() }).state,
+    update: (state, obs) => (last = { state: inner.update(state, obs) }).state,
+    value: (state, step, ctx) => inner.value(state, step, ctx),
+    ...(inner.momentum && { momentum: (state: unknown, step: number, ctx?: Parameters<NonNullable<typeof inner.momentum>>[2]) => inner.momentum!(state, step, ctx) }),
+  };
+  return wrapped;
 }
 
 export class CandidateSession {
@@ -146,10 +171,10 @@ export class CandidateSession {
     const lr = candidate.optimizer.learningRate;
     const spec = candidate.schedule ?? { family: 'constant', params: { learningRate: lr } };
     this.schedule = substitutePlaceholders(substituteLearningRate(spec, lr), { totalSteps: args.epochs * this.stepsPerEpoch, stepsPerEpoch: this.stepsPerEpoch });
-    this.#recorder = new StagedRecorder(args.recorder);
+    this.#recorder = new StagedRecorder(args.recorder, this.schedule);
     this.#random = seededRandom(hashString(`${candidate.id}@${args.seed}`));
     // Built before any tensor exists: a bad spec throws with nothing to clean up.
-    this.#scheduler = lrScheduler({ schedule: this.schedule as ScheduleSpec, recorder: this.#recorder, runtime, stepsPerEpoch: this.stepsPerEpoch });
+    this.#scheduler = lrScheduler({ schedule: continuing(resolveSchedule(this.schedule as ScheduleSpec, runtime)), recorder: this.#recorder, runtime, stepsPerEpoch: this.stepsPerEpoch });
   }
 
   get records(): readonly EpochRecord[] {

@@ -41,4 +41,25 @@ describe('CandidateSession', () => {
     staged.dispose();
     tensors.dispose();
   });
+
+  it('a reduce-on-plateau run keeps its reduced rate across a pause, and the trace names its spec', async () => {
+    await resolveBackend({ preferred: 'wasm', quiet: true });
+    const runtime = await createContainer({ cwd: process.cwd() });
+    const task = await loadTask('iris', { seed: 1 });
+    const tensors = new TensorCache(task);
+    // An improvement no epoch can make (minDelta 10) makes every epoch after the first a plateau: patience 0 halves the rate each time.
+    const schedule = { family: 'reduce_on_plateau', params: { learningRate: 0.01, monitor: 'val_loss', semantics: 'keras', factor: 0.5, patience: 0, minDelta: 10, minLr: 1e-6 } };
+    const recorder = new MemoryRecorder();
+    const s = new CandidateSession({ task, candidate: { id: 'p', model: 'linear', optimizer: { name: 'adam', learningRate: 0.01 }, schedule }, epochs: 4, batchSize: 32, seed: 1, runtime, tensors, recorder });
+    await s.advance(2);
+    await s.advance(4);
+    const lrs = s.history.learning_rate!;
+    // Epoch 1's plateau halves the rate from epoch 2 on — after the pause — and epoch 2's halves it
+    // again: [0.01, 0.01, 0.005, 0.0025]. A schedule restarted at the pause would show 0.01 at epoch 2.
+    expect(lrs.map((v) => Number(v.toPrecision(6)))).toEqual([0.01, 0.01, 0.005, 0.0025]);
+    await s.close();
+    expect(recorder.info?.schedule).toEqual(schedule);
+    s.dispose();
+    tensors.dispose();
+  });
 });
