@@ -69,11 +69,11 @@ export interface CurvePanel {
 
 /** The vega-lite specs of the report (exported so tests can check each one renders). */
 export function reportSpecs(ev: Evaluation, curves: readonly CurvePanel[] = []): Record<string, vl.TopLevelSpec> {
-  const budgetRows: Array<{ series: string; k: number; regret: number }> = [];
-  for (let k = 1; k <= 64; k++) budgetRows.push({ series: 'random search', k, regret: ev.randomSearch[k]! });
+  const budgetRows: Array<{ learner: string; procedure: string; k: number; regret: number }> = [];
+  for (let k = 1; k <= 64; k++) budgetRows.push({ learner: 'random search', procedure: 'k random runs', k, regret: ev.randomSearch[k]! });
   for (const s of ev.summaries) {
-    for (const k of TOP_KS) if (Number.isFinite(s.topK[k]!)) budgetRows.push({ series: `${s.learner} (top-k)`, k, regret: s.topK[k]! });
-    for (const [b, v] of Object.entries(s.budget ?? {})) if (Number.isFinite(v)) budgetRows.push({ series: `${s.learner} (--budget)`, k: Number(b), regret: v });
+    for (const k of TOP_KS) if (Number.isFinite(s.topK[k]!)) budgetRows.push({ learner: s.learner, procedure: 'best of top-k (k full runs)', k, regret: s.topK[k]! });
+    for (const [b, v] of Object.entries(s.budget ?? {})) if (Number.isFinite(v)) budgetRows.push({ learner: s.learner, procedure: '--budget B (successive halving)', k: Number(b), regret: v });
   }
   const bars = ev.summaries.flatMap((s) => ev.parents.map((p) => ({ learner: s.learner, dataset: p, regret: s.perDataset[p]! })));
   const specs: Record<string, vl.TopLevelSpec> = {
@@ -87,7 +87,9 @@ export function reportSpecs(ev: Evaluation, curves: readonly CurvePanel[] = []):
       encoding: {
         x: { field: 'k', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'runs (k)' },
         y: { field: 'regret', type: 'quantitative', title: 'mean normalised regret' },
-        color: { field: 'series', type: 'nominal' },
+        color: { field: 'learner', type: 'nominal', legend: { labelLimit: 200 } },
+        strokeDash: { field: 'procedure', type: 'nominal', legend: { labelLimit: 260 } },
+        detail: { field: 'procedure' },
       },
     },
     'per-dataset': {
