@@ -74,6 +74,7 @@ export { newArtifact, checkArtifactLearner, requireExamples, requireTop, finiteM
 // The learning half ([7/9]): suggestions, policy artifacts, training examples, evaluation and its report.
 export { suggest, loadPolicy, loadDefaultPolicy, policyFromArtifact, describeTask, bundledPolicyDir, type SuggestArgs } from './meta/suggest.js';
 export { readPolicy, writePolicy, POLICY_FILE, WEIGHTS_FILE } from './meta/policy-file.js';
+export { buildSuggestedModel, type SuggestedModel, type BuildSuggestedModelArgs } from './meta/apply-suggestion.js';
 export { examplesFromTraces, regretTable, withoutHeldOut, type ExamplesResult, type RegretTable } from './meta/examples.js';
 export { corpusExamples, type CorpusExamples } from './meta/corpus-examples.js';
 export { trainingSource, type TrainingSource, type TrainingSourceArgs } from './meta/training-source.js';

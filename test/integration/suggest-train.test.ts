@@ -11,6 +11,8 @@ import { loadTask } from '../../src/tasks/suite.js';
 import { MemoryRecorder } from '../../src/tfjs/memory-recorder.js';
 import { trainCandidate } from '../../src/train/train-candidate.js';
 import { lrProbeLearner } from '../../plugins/learner-lr-probe/index.js';
+import { buildSuggestedModel } from '../../src/meta/apply-suggestion.js';
+import { lrScheduler } from '../../src/tfjs/callback.js';
 
 const runtime = defaultRuntime();
 
@@ -43,3 +45,20 @@ test('lr-probe trained on the corpus without iris suggests a rate for iris from 
   expect(run.status).toBe('completed');
   expect(run.epochs[0]!.lr).toBeGreaterThan(0);
 }, 120_000);
+
+test('buildSuggestedModel + the user\'s own model.fit with lrScheduler: the logged rate is the suggested schedule\'s', async () => {
+  const task = await loadTask('wine');
+  const decision = await suggest(task, { runtime, top: 1 });
+  const { model, schedule, optimizer } = buildSuggestedModel(task, decision, { epochs: 3, batchSize: 32, runtime });
+  const d = task.featureNames.length;
+  const x = tf.tensor2d(task.train.x as Float32Array, [task.train.n, d]);
+  const y = tf.oneHot(tf.tensor1d(Array.from(task.train.y), 'int32'), task.numClasses!);
+  const history = await model.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0, validationSplit: 0.2, callbacks: [lrScheduler({ schedule, runtime })] });
+  const lrs = history.history.learning_rate as number[];
+  expect(lrs).toHaveLength(3);
+  for (const lr of lrs) expect(lr).toBeLessThanOrEqual(decision.candidate.optimizer.learningRate * (1 + 1e-6));
+  expect(JSON.stringify(schedule)).not.toMatch(/\$totalSteps|\$stepsPerEpoch/);
+  tf.dispose([x, y]);
+  model.dispose();
+  optimizer.dispose();
+}, 60_000);
