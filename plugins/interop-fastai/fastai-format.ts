@@ -222,5 +222,6 @@ export function buildFastaiSchedule(spec: Readonly<Record<string, unknown>>): Sc
 export const fastaiSpecFormat: ScheduleSpecFormat = {
   id: 'fastai',
   matches: (spec) => typeof spec.fastai === 'string',
+  nameOf: (spec) => spec.fastai as string,
   build: (spec) => buildFastaiSchedule(spec),
 };

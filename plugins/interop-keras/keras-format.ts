@@ -16,6 +16,7 @@ const DROPPED = ['LinearCosineDecay', 'NoisyLinearCosineDecay'];
 export const kerasSpecFormat: ScheduleSpecFormat = {
   id: 'keras',
   matches: (spec) => typeof spec.class_name === 'string' && 'config' in spec,
+  nameOf: (spec) => spec.class_name as string,
   build(spec): BuiltSchedule {
     rejectUnknownKeys(spec, ['class_name', 'config', 'module', 'registered_name'], 'keras schedule spec');
     const rawName = spec.class_name as string;

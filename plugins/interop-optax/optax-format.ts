@@ -12,6 +12,7 @@ import { OPTAX_FACTORIES } from './optax-factories.js';
 export const optaxSpecFormat: ScheduleSpecFormat = {
   id: 'optax',
   matches: (spec) => typeof spec.optax === 'string',
+  nameOf: (spec) => spec.optax as string,
   build(spec, resolver): BuiltSchedule {
     rejectUnknownKeys(spec, ['optax', 'kwargs'], 'optax schedule spec');
     const name = (spec.optax as string).replace(/^optax\.(schedules\.)?/, '');

@@ -206,5 +206,6 @@ export function buildTorchSchedule(spec: Readonly<Record<string, unknown>>, reso
 export const torchSpecFormat: ScheduleSpecFormat = {
   id: 'torch',
   matches: (spec) => typeof spec.torch === 'string',
+  nameOf: (spec) => spec.torch as string,
   build: buildTorchSchedule,
 };

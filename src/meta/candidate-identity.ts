@@ -10,6 +10,7 @@ import { corpusGrid, formatRate } from '../corpus/grid.js';
 import type { OptimizerConfig, OptimizerName } from '../train/optimizer-config.js';
 import type { TraceRecord } from '../traces/trace.js';
 import type { Candidate } from './candidate.js';
+import { scheduleNameOf } from '../schedules/spec-identity.js';
 
 /** Schedule parameters that are learning rates (scaled with the peak), in every native family. */
 const RATE_KEYS = new Set([
@@ -63,11 +64,7 @@ export function withPeakLearningRate(candidate: Candidate, lr: number): Candidat
 }
 
 function scheduleFamilyOf(schedule: unknown): string {
-  if (schedule && typeof schedule === 'object') {
-    const s = schedule as Record<string, unknown>;
-    for (const key of ['family', 'class_name', 'torch', 'optax', 'fastai']) if (typeof s[key] === 'string') return String(s[key]);
-  }
-  return 'constant';
+  return scheduleNameOf(schedule) ?? 'constant';
 }
 
 function numberIn(h: Readonly<Record<string, unknown>> | undefined, keys: readonly string[]): number | undefined {

@@ -3,6 +3,7 @@ import { ValidationError, describeValue } from '../core/errors.js';
 import { rejectUnknownKeys } from '../core/validation.js';
 import { validateWithSchema } from '../core/json-validation.js';
 import type { BuiltSchedule, ScheduleFamily, ScheduleResolver, ScheduleSpec, ScheduleSpecFormat } from './schedule.js';
+import { nameFromFormat } from './spec-identity.js';
 
 export interface ScheduleRegistryOptions {
   /**
@@ -53,6 +54,18 @@ export class ScheduleRegistry implements ScheduleResolver {
     );
   }
 
+  /**
+   * Which schedule `spec` names: a native spec's `family`, else what the format that recognises it
+   * says (`ScheduleSpecFormat.nameOf`); undefined when nothing recognises it.
+   */
+  nameOf(spec: unknown): string | undefined {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return undefined;
+    const record = spec as Readonly<Record<string, unknown>>;
+    if ('family' in record) return typeof record.family === 'string' ? record.family : undefined;
+    const format = this.#formats.values().find((f) => f.matches(record));
+    return format ? nameFromFormat(format, record) : undefined;
+  }
+
   /** Every registered family, sorted by id. */
   families(): ScheduleFamily[] {
     return this.#families.values();
@@ -84,7 +97,7 @@ export class ScheduleRegistry implements ScheduleResolver {
       );
     }
     const family = this.#families.get(id);
-    const params = spec.params ?? {};
+    let params = spec.params ?? {};
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       throw new ValidationError(
         'INVALID_PARAMETER',
@@ -92,9 +105,10 @@ export class ScheduleRegistry implements ScheduleResolver {
         { argument: 'params', received: params },
       );
     }
+    const schema = family.paramsSchema as { properties?: Record<string, unknown>; additionalProperties?: unknown };
+    params = withCanonicalRate(id, params as Record<string, unknown>, Object.keys(schema.properties ?? {}));
     // Unknown keys are refused here, the same way for every family (built-in or a plugin's), before
     // the family sees them: `UNKNOWN_PARAMETER` naming the valid ones.
-    const schema = family.paramsSchema as { properties?: Record<string, unknown>; additionalProperties?: unknown };
     if (schema.additionalProperties === false && schema.properties) rejectUnknownKeys(params as Record<string, unknown>, Object.keys(schema.properties), id);
     const built = family.build(params as Record<string, unknown>, this);
     if (this.#validateParams) {
@@ -113,4 +127,26 @@ export class ScheduleRegistry implements ScheduleResolver {
     const foreign = this.#formats.ids().map((id) => shapes[id] ?? `a "${id}" spec`);
     return [`{"family": "<id>", "params": {...}} with family one of ${this.#families.ids().join(', ') || '(none registered)'}`, ...foreign].join('; ');
   }
+}
+
+/**
+ * `learningRate` is the one documented name of a native schedule's peak / start rate. Families whose
+ * own parameter has another name (`initialLearningRate` for the decays, `maxLearningRate` for
+ * one_cycle and cyclic) keep it as an accepted alias: `learningRate` is handed to them under their name.
+ */
+export const PEAK_RATE_ALIASES: readonly string[] = ['initialLearningRate', 'maxLearningRate'];
+
+function withCanonicalRate(id: string, params: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
+  if (!('learningRate' in params) || known.includes('learningRate')) return params;
+  const alias = PEAK_RATE_ALIASES.find((name) => known.includes(name));
+  if (!alias) return params;
+  if (alias in params) {
+    throw new ValidationError(
+      'INVALID_PARAMETER',
+      `${id}: give the peak rate once: \`learningRate\` or its alias \`${alias}\`, not both. Received: learningRate=${describeValue(params.learningRate)}, ${alias}=${describeValue(params[alias])}.`,
+      { argument: 'learningRate', alias },
+    );
+  }
+  const { learningRate, ...rest } = params;
+  return { ...rest, [alias]: learningRate };
 }

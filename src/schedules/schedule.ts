@@ -100,5 +100,7 @@ export interface ScheduleSpecFormat {
   readonly id: string;
   /** True when `spec` is written in this format (e.g. has a `torch` key). Must not throw. */
   matches(spec: Readonly<Record<string, unknown>>): boolean;
+  /** Which schedule a spec of this format names (PyTorch: the scheduler class). Defaults to the spec's envelope key, else the format id. */
+  nameOf?(spec: Readonly<Record<string, unknown>>): string | undefined;
   build(spec: Readonly<Record<string, unknown>>, resolver: ScheduleResolver): BuiltSchedule;
 }

@@ -36,6 +36,7 @@ import { SuccessiveHalving } from './halving.js';
 import { serializeError, type ParentMessage, type SerializedError, type WorkerMessage } from './protocol.js';
 import { checkSpace, DEFAULT_SPACE, enumerateGrid, sampleTrial, type SearchSpace, type TrialParams } from './space.js';
 import { runTrial, type TrialConfig, type TrialResult } from './trial.js';
+import { scheduleNameOf } from '../schedules/spec-identity.js';
 
 export const SWEEP_STRATEGIES = ['random', 'grid', 'halving'] as const;
 export type SweepStrategy = (typeof SWEEP_STRATEGIES)[number];
@@ -184,8 +185,7 @@ function scheduleName(spec: unknown): string | undefined {
     const after = (s.params as Record<string, unknown> | undefined)?.after;
     return s.family === 'warmup' && scheduleName(after) ? `warmup+${scheduleName(after)}` : s.family;
   }
-  for (const key of ['torch', 'keras', 'optax', 'fastai', 'class_name', 'className']) if (typeof s[key] === 'string') return String(s[key]);
-  return Object.keys(s)[0];
+  return scheduleNameOf(s) ?? Object.keys(s)[0];
 }
 
 function summarize(index: number, trialId: string, run: TraceRecord, previous: boolean, wallTimeMs?: number): TrialSummary {

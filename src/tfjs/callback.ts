@@ -132,7 +132,7 @@ export class LrSchedulerCallback extends tf.Callback {
     if (args.stepsPerEpoch !== undefined) requireInteger('stepsPerEpoch', args.stepsPerEpoch, 1, 'lrScheduler');
     this.#args = args;
     this.schedule = resolveSchedule(args.schedule, args.runtime);
-    this.#label = `lrScheduler callback (${describeSchedule(args.schedule)})`;
+    this.#label = `lrScheduler callback (${describeSchedule(args.schedule, args.runtime)})`;
     // Bound hooks: they keep working when tfjs wraps this object in a CustomCallback.
     this.onTrainBegin = this.onTrainBegin.bind(this);
     this.onTrainEnd = this.onTrainEnd.bind(this);

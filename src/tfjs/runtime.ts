@@ -1,5 +1,6 @@
 import type { BuiltSchedule, ScheduleResolver, ScheduleSpec } from '../schedules/schedule.js';
 import { isStatefulSchedule } from '../schedules/schedule.js';
+import { scheduleNameOf } from '../schedules/spec-identity.js';
 import { ValidationError, describeValue } from '../core/errors.js';
 import type { OptimizerAdapterSource } from './adapter-lookup.js';
 
@@ -69,14 +70,11 @@ export function resolveSchedule(schedule: ScheduleSpec | BuiltSchedule | undefin
   return resolver.build(schedule as ScheduleSpec);
 }
 
-/** A short label for messages: the family / class name of a spec, else "custom schedule". */
-export function describeSchedule(spec: unknown): string {
-  if (typeof spec === 'object' && spec !== null) {
-    const s = spec as Record<string, unknown>;
-    for (const key of ['family', 'class_name', 'torch', 'optax', 'fastai']) {
-      if (typeof s[key] === 'string') return s[key] as string;
-    }
-    if (isStatefulSchedule(spec as BuiltSchedule)) return 'stateful schedule';
-  }
+/** A short label for messages: the schedule a spec names (asked of its format), else "custom schedule". */
+export function describeSchedule(spec: unknown, runtime?: TfjsRuntime): string {
+  const resolver = runtime?.schedules as (ScheduleResolver & { nameOf?(spec: unknown): string | undefined }) | undefined;
+  const name = resolver?.nameOf ? resolver.nameOf(spec) : scheduleNameOf(spec);
+  if (name !== undefined) return name;
+  if (typeof spec === 'object' && spec !== null && isStatefulSchedule(spec as BuiltSchedule)) return 'stateful schedule';
   return 'custom schedule';
 }

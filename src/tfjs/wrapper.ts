@@ -58,7 +58,7 @@ export class ScheduledOptimizer {
     this.#driver = new ScheduleDriver({ schedule: this.schedule, optimizer, adapter, context, startStep: args.startStep ?? 0 });
     acquireController(optimizer, {
       owner: this,
-      description: `a scheduledOptimizer wrapper (${describeSchedule(args.schedule)})`,
+      description: `a scheduledOptimizer wrapper (${describeSchedule(args.schedule, args.runtime)})`,
       isActive: () => !this.#released,
     });
   }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError, describeValue } from '../core/errors.js';
 import { formatProblem, schemaProblems } from '../core/json-validation.js';
 import type { TraceQuery } from './store.js';
+import { scheduleNameOf } from '../schedules/spec-identity.js';
 import type {
   MetricSummary,
   NewTrace,
@@ -414,12 +415,7 @@ export function requireImportProvenance(run: NewTrace, where: string): string {
  * `optax`, fastai `fastai` (when that is a string). Used by `query({scheduleFamily})` and indexed by Postgres.
  */
 export function scheduleFamilyOf(schedule: unknown): string | undefined {
-  if (!isPlainObject(schedule)) return undefined;
-  for (const key of ['family', 'class_name', 'torch', 'optax', 'fastai']) {
-    const v = schedule[key];
-    if (typeof v === 'string' && v.length > 0) return v;
-  }
-  return undefined;
+  return scheduleNameOf(schedule);
 }
 
 /** The model id a query's `modelId` matches: the zoo id, else the model's free-form name. */

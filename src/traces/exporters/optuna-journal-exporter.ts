@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RunStatus, TraceRecord } from '../trace.js';
+import { scheduleNameOf } from '../../schedules/spec-identity.js';
 
 /**
  * Writes traces as an Optuna JournalStorage log (JournalFileBackend format: one JSON operation per
@@ -32,12 +33,7 @@ function primary(r: TraceRecord): 'val_loss' | 'loss' | undefined {
   return r.epochs.some((e) => e.val_loss !== undefined) ? 'val_loss' : r.epochs.some((e) => e.loss !== undefined) ? 'loss' : undefined;
 }
 
-function scheduleName(schedule: unknown): string | undefined {
-  if (typeof schedule !== 'object' || schedule === null) return undefined;
-  const o = schedule as Record<string, unknown>;
-  for (const k of ['family', 'class_name', 'torch', 'optax', 'fastai']) if (typeof o[k] === 'string') return o[k] as string;
-  return undefined;
-}
+const scheduleName = scheduleNameOf;
 
 const LR_KEYS = ['lr', 'learning_rate', 'learningRate', 'initialLearningRate'];
 
