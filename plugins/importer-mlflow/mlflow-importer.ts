@@ -112,7 +112,8 @@ export const mlflowImporter: Importer = {
           }
           const parts = text.trim().split(/\s+/);
           const ts = Number(parts[0]);
-          const value = parts[1] === undefined ? Number.NaN : Number(parts[1]);
+          // Python writes inf / -inf / nan (MLflow's file store uses str(float)); JavaScript's Infinity is accepted too.
+          const value = parts[1] === undefined ? Number.NaN : /^[+-]?inf(inity)?$/i.test(parts[1]) ? (parts[1].startsWith('-') ? -Infinity : Infinity) : Number(parts[1]);
           const step = parts.length > 2 ? Number(parts[2]) : 0;
           const bad = (field: string, expected: string, found: string) =>
             ({ kind: 'rejection', file, line: firstLine + i, field, expected, found, code: 'SCHEMA_MISMATCH' }) as const;

@@ -23,7 +23,7 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { TextFile } from 'lowdb/node';
 import lockfile from 'proper-lockfile';
-import { EnvironmentError, MetatuneError } from '../../src/core/errors.js';
+import { EnvironmentError, MetatuneError, ValidationError } from '../../src/core/errors.js';
 import {
   DOCUMENT_FORMAT,
   DOCUMENT_VERSION,
@@ -111,6 +111,13 @@ export class LowdbTraceStore extends DocumentTraceStore {
         `Cannot create the directory of the store file ${args.file}: ${(err as Error).message}. Choose a writable path: --store file:<path>.`,
         { file: args.file },
         { cause: err },
+      );
+    }
+    if (await stat(args.file).then((s) => s.isDirectory(), () => false)) {
+      throw new ValidationError(
+        'INVALID_STORE_URL',
+        `The store URL ${store.url} names a folder (${args.file}), not a store file. Name a JSON file in it, e.g. file:${args.file.replace(/\/$/, '')}/store.json.`,
+        { file: args.file },
       );
     }
     await store.readDocument();

@@ -1,0 +1,37 @@
+/** Smaller [5/9] items: MLflow's Python `inf`/`-inf`, a `file:` store URL naming a folder. */
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { builtinImporters, getStore } from '../../../src/container.js';
+import { runImport } from '../../../src/traces/import-runner.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mt-small-'));
+});
+
+describe('smaller fixes', () => {
+  it("MLflow metrics written by Python as inf / -inf are read as infinities (the run diverged), like Infinity", async () => {
+    const run = join(dir, 'mlruns', '1', 'abc');
+    await mkdir(join(run, 'metrics'), { recursive: true });
+    await writeFile(join(run, 'meta.yaml'), 'run_id: abc\nexperiment_id: "1"\nstatus: 3\nstart_time: 1000\nend_time: 5000\n');
+    await writeFile(join(run, 'metrics', 'loss'), '1000 0.9 0\n2000 0.5 1\n3000 inf 2\n');
+    await writeFile(join(run, 'metrics', 'val_loss'), '1000 1.0 0\n2000 -inf 1\n3000 0.7 2\n');
+    const store = await getStore('memory:');
+    const summary = await runImport({ paths: [join(dir, 'mlruns')], importers: await builtinImporters(), store });
+    expect(summary.rejectedCount).toBe(0);
+    const [r] = await (async () => {
+      const out = [];
+      for await (const x of store.query()) out.push(x);
+      return out;
+    })();
+    expect(r!.status).toBe('diverged');
+    expect(r!.epochs.map((e) => e.loss)).toEqual([0.9, 0.5, undefined]);
+  });
+
+  it('a file: store URL naming a folder is INVALID_STORE_URL with the fix, not STORE_CORRUPT', async () => {
+    await mkdir(join(dir, 'somedir'));
+    await expect(getStore(`file:${join(dir, 'somedir')}`)).rejects.toMatchObject({ code: 'INVALID_STORE_URL', message: expect.stringMatching(/names a folder.*somedir\/store\.json/) });
+  });
+});
