@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { EnvironmentError } from '../../src/core/errors.js';
 import { requireNonNegative, requireInRange } from '../../src/core/validation.js';
 import type { OptimizerAdapter } from '../../src/tfjs/optimizer-adapter.js';
 
@@ -14,10 +15,13 @@ export function fieldsOf(optimizer: tf.Optimizer): Record<string, unknown> {
 export function readNumberField(optimizer: tf.Optimizer, field: string): number {
   const value = fieldsOf(optimizer)[field];
   if (typeof value !== 'number') {
-    // A tfjs upgrade renamed or retyped the field: fail loudly rather than drive nothing.
-    throw new TypeError(
-      `${optimizer.getClassName()}.${field} is not a number (found ${typeof value}); ` +
-        `this tfjs version is not supported by the optimizers-tfjs adapters.`,
+    // A tfjs upgrade renamed or retyped the field (or a custom optimizer reuses a built-in class
+    // name): fail loudly, with a code, rather than drive nothing.
+    throw new EnvironmentError(
+      'UNSUPPORTED_OPTIMIZER_FIELDS',
+      `${optimizer.getClassName()}.${field} is not a number (found ${typeof value}): this optimizer does not have the fields of tfjs 4.22's ${optimizer.getClassName()}. ` +
+        'Fix: use @tensorflow/tfjs 4.22.0 (the version metatune is tested with), or contribute an optimizer adapter for this class in a plugin.',
+      { className: optimizer.getClassName(), field, found: typeof value },
     );
   }
   return value;

@@ -167,6 +167,7 @@ export const ERROR_CODES = {
   UNKNOWN_SCHEMA: { exit: 1, meaning: 'no JSON Schema by that name' },
   UNKNOWN_STORE_URL: { exit: 1, meaning: 'the store URL\'s scheme is not one a plugin contributes' },
   UNKNOWN_TORCH_SCHEDULER: { exit: 1, meaning: 'no PyTorch scheduler class by that name' },
+  UNSUPPORTED_OPTIMIZER_FIELDS: { exit: 1, meaning: 'an optimizer lacks the fields of its tfjs 4.22 class (another tfjs version, or a custom class with a built-in name)' },
   VARIANT_NOT_APPLICABLE: { exit: 1, meaning: 'a task variant does not apply to that task' },
   WORKER_FAILED: { exit: 1, meaning: 'a sweep worker process died' },
   WORKER_NOT_BUILT: { exit: 1, meaning: 'the sweep worker module is missing; run `npm run build`' },

@@ -11,6 +11,7 @@ import type { OptimizerConfig, OptimizerName } from '../train/optimizer-config.j
 import type { TraceRecord } from '../traces/trace.js';
 import type { Candidate } from './candidate.js';
 import { scheduleNameOf } from '../schedules/spec-identity.js';
+import { requirePositive } from '../core/validation.js';
 
 /** Schedule parameters that are learning rates (scaled with the peak), in every native family. */
 const RATE_KEYS = new Set([
@@ -53,7 +54,7 @@ function scaleRates(spec: unknown, factor: number): unknown {
 /** The same candidate with its peak rate moved to `lr` (every rate of its schedule scaled alike). */
 export function withPeakLearningRate(candidate: Candidate, lr: number): Candidate {
   const old = peakLearningRate(candidate);
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new RangeError(`learning rate must be > 0, got ${lr}`);
+  requirePositive('learningRate', lr, 'withPeakLearningRate');
   if (lr === old) return candidate;
   return {
     id: `${configKeyOf(candidate.id)}@${formatRate(Number(lr.toPrecision(3)))}`,

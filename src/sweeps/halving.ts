@@ -13,6 +13,7 @@
  * Decisions depend on the order in which trials reach a rung (that is what "asynchronous" means):
  * with one process they are deterministic; with several workers they follow the finishing order.
  */
+import { requireInteger } from '../core/validation.js';
 
 /** Optuna's `_is_trial_promotable_to_next_rung` for minimisation. `competing` includes `value`. */
 export function isPromotable(value: number, competing: readonly number[], reductionFactor: number): boolean {
@@ -36,14 +37,8 @@ export class SuccessiveHalving {
   readonly #rungs = new Map<number, Map<string, number>>();
 
   constructor(args: HalvingArgs = {}) {
-    this.minResource = args.minResource ?? 1;
-    this.reductionFactor = args.reductionFactor ?? 3;
-    if (!(Number.isInteger(this.minResource) && this.minResource >= 1)) {
-      throw new RangeError(`minResource must be an integer >= 1. Received: ${this.minResource}.`);
-    }
-    if (!(Number.isInteger(this.reductionFactor) && this.reductionFactor >= 2)) {
-      throw new RangeError(`reductionFactor must be an integer >= 2. Received: ${this.reductionFactor}.`);
-    }
+    this.minResource = requireInteger('minResource', args.minResource ?? 1, 1, 'successive halving');
+    this.reductionFactor = requireInteger('reductionFactor', args.reductionFactor ?? 3, 2, 'successive halving');
   }
 
   /** The rung a trial that has finished `resource` epochs sits at, or undefined between rungs. */

@@ -83,7 +83,7 @@ describe('SuccessiveHalving: rungs at r·η^k epochs, decisions in arrival order
   });
 
   it('rejects a bad reduction factor or min resource', () => {
-    expect(() => new SuccessiveHalving({ reductionFactor: 1 })).toThrow(/reductionFactor must be an integer >= 2/);
-    expect(() => new SuccessiveHalving({ minResource: 0 })).toThrow(/minResource must be an integer >= 1/);
+    expect(() => new SuccessiveHalving({ reductionFactor: 1 })).toThrow(/`reductionFactor` must be an integer >= 2\. Received: reductionFactor=1\./);
+    expect(() => new SuccessiveHalving({ minResource: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/`minResource` must be an integer >= 1\. Received: minResource=0\./) }));
   });
 });

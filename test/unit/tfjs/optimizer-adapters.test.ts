@@ -277,3 +277,14 @@ describe('adapter validation and lookup', () => {
     expect(bound.sort()).toEqual(['Adadelta', 'Adagrad', 'Adam', 'Adamax', 'Momentum', 'RMSProp', 'SGD']);
   });
 });
+
+describe('an optimizer without the fields of its tfjs 4.22 class', () => {
+  it('is a typed UNSUPPORTED_OPTIMIZER_FIELDS error with the fix, not a bare TypeError', () => {
+    const adam = builtinOptimizerAdapters.find((a) => a.className === 'Adam')!;
+    // A custom optimizer that calls itself "Adam" but keeps its rate elsewhere.
+    const impostor = { getClassName: () => 'Adam', rate: 0.1 } as unknown as tf.Optimizer;
+    expect(() => adam.getLearningRate(impostor)).toThrow(
+      expect.objectContaining({ name: 'EnvironmentError', code: 'UNSUPPORTED_OPTIMIZER_FIELDS', message: expect.stringMatching(/Adam\.learningRate is not a number \(found undefined\).*Fix: use @tensorflow\/tfjs 4\.22\.0/) }),
+    );
+  });
+});
