@@ -4,6 +4,7 @@
  */
 import { DEFAULT_TRIALS, METRICS, TOP_K, randomSearch, type FoldResult, type Metric, type ProtocolResult, type Score, type TaskReference } from './protocol.js';
 import { pairedBootstrap } from '../../src/meta/evaluate.js';
+import { escapeHtml, markdownTableToHtml } from '../../src/meta/report.js';
 import { averageRanks, mean, median, smallestK } from './stats.js';
 
 export interface Stat {
@@ -218,3 +219,21 @@ export function markdownReport(s: LcbenchSummary): string {
 }
 
 export type { TaskReference };
+
+/** One self-contained HTML page (the style of `metatune eval --report`): the tables and the plot inline. */
+export async function lcbenchHtml(s: LcbenchSummary): Promise<string> {
+  const svg = await trialsPlot(s, 'acc');
+  const svgCe = await trialsPlot(s, 'ce');
+  const title = 'metatune on LCBench (YAHPO surrogate), leave-one-task-out';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}th{background:#f4f4f4}td:first-child{text-align:left}figure{margin:1.5em 0}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(s.command)} · ${escapeHtml(s.generatedAt)}</p>
+${markdownTableToHtml(markdownReport(s))}
+<figure class="plot" id="plot-trials-acc">${svg}</figure>
+<figure class="plot" id="plot-trials-ce">${svgCe}</figure>
+</body></html>
+`;
+}

@@ -17,7 +17,7 @@ import { createContainer } from '../../src/container.js';
 import { machineLine } from '../lib/machine.js';
 import { LcbenchSurrogate } from './surrogate.js';
 import { runProtocol } from './protocol.js';
-import { markdownReport, summarise, trialsPlot } from './report.js';
+import { lcbenchHtml, markdownReport, summarise, trialsPlot } from './report.js';
 
 /** Settings per learner id (the portfolio's list must be long enough to seed a 100-trial search). */
 const LEARNER_CONFIG: Readonly<Record<string, Record<string, unknown>>> = { portfolio: { size: 100 } };
@@ -98,8 +98,10 @@ export async function runLcbench(args: LcbenchArgs, write: (s: string) => void =
     writeFileSync(args.out, `${JSON.stringify({ ...summary, machine: machineLine(), wallSeconds: (performance.now() - t0) / 1000 }, null, 2)}\n`);
     const svgFile = args.out.replace(/\.json$/, '') + '-trials.svg';
     writeFileSync(svgFile, await trialsPlot(summary, 'acc'));
+    const htmlFile = args.out.replace(/\.json$/, '') + '.html';
+    writeFileSync(htmlFile, await lcbenchHtml(summary));
     write(markdownReport(summary));
-    write(`\nwall time ${((performance.now() - t0) / 1000).toFixed(0)} s; results: ${args.out}, plot: ${svgFile}`);
+    write(`\nwall time ${((performance.now() - t0) / 1000).toFixed(0)} s; results: ${args.out}, plot: ${svgFile}, report: ${htmlFile}`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
     await s.close();

@@ -133,11 +133,11 @@ export function reportSpecs(ev: Evaluation, curves: readonly CurvePanel[] = []):
   return specs;
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function markdownTableToHtml(md: string): string {
+export function markdownTableToHtml(md: string): string {
   const out: string[] = [];
   let inTable = false;
   for (const line of md.split('\n')) {
