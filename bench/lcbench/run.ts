@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { ValidationError } from '../../src/core/errors.js';
 import type { Learner } from '../../src/meta/learner.js';
 import { createContainer } from '../../src/container.js';
+import { resolveBackend } from '../../src/tfjs/backend.js';
 import { machineLine } from '../lib/machine.js';
 import { LcbenchSurrogate } from './surrogate.js';
 import { runProtocol } from './protocol.js';
@@ -79,7 +80,9 @@ export async function runLcbench(args: LcbenchArgs, write: (s: string) => void =
   if (args.learners && learners.length !== args.learners.length) {
     throw new ValidationError('UNKNOWN_LEARNER', `Unknown learner in --learners ${args.learners.join(',')}. Valid choices: ${known.map((l) => l.learner.id).join(', ')}.`, {});
   }
-  write(`# LCBench benchmark\n\n${machineLine()}\n`);
+  // Learners that train tfjs models (surrogate) use the fastest backend, as `metatune eval` does.
+  const backend = await resolveBackend();
+  write(`# LCBench benchmark\n\n${machineLine()} · tfjs backend ${backend.name}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'metatune-lcbench-'));
   try {
     const res = await runProtocol(s, {
