@@ -55,6 +55,8 @@ export interface ProtocolOptions {
   readonly workDir: string;
   readonly keepLogs?: boolean;
   readonly log?: (line: string) => void;
+  /** Called after each seed with the results so far (the runner writes them: a long run keeps what it finished). */
+  readonly onSeed?: (partial: ProtocolResult, seedsDone: readonly number[]) => Promise<void>;
 }
 
 export const REFERENCE_SEED = 0x5eed;
@@ -269,6 +271,7 @@ export async function runProtocol(s: LcbenchSurrogate, o: ProtocolOptions): Prom
       for (const entry of o.learners) folds.push(await runFold(s, o, ctx, ref, entry));
     }
     log(`seed ${seed}: ${o.tasks.length} folds × ${o.learners.length} learners done (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    await o.onSeed?.({ references, folds, random1, oracle, probe: probes, seeds }, seeds.map((x) => x.seed));
   }
   return { references, folds, random1, oracle, probe: probes, seeds };
 }

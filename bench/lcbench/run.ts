@@ -17,7 +17,7 @@ import { createContainer } from '../../src/container.js';
 import { resolveBackend } from '../../src/tfjs/backend.js';
 import { machineLine } from '../lib/machine.js';
 import { LcbenchSurrogate } from './surrogate.js';
-import { runProtocol } from './protocol.js';
+import { runProtocol, type ProtocolResult } from './protocol.js';
 import { lcbenchHtml, markdownReport, summarise, trialsPlot } from './report.js';
 
 /** Settings per learner id (the portfolio's list must be long enough to seed a 100-trial search). */
@@ -85,6 +85,19 @@ export async function runLcbench(args: LcbenchArgs, write: (s: string) => void =
   write(`# LCBench benchmark\n\n${machineLine()} · tfjs backend ${backend.name}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'metatune-lcbench-'));
   try {
+    const command = (seeds: readonly number[]) =>
+      `npm run bench:lcbench --${args.quick ? ' --quick' : ''}${args.tasks ? ` --tasks ${args.tasks.join(',')}` : ''} --seeds ${seeds.join(',')} --configs ${args.configs} --rates ${args.rates} --reference ${args.reference}`;
+    const svgFile = args.out.replace(/\.json$/, '') + '-trials.svg';
+    const htmlFile = args.out.replace(/\.json$/, '') + '.html';
+    const save = async (res: ProtocolResult, seeds: readonly number[]) => {
+      const summary = summarise(res, { tasks, seeds, configs: args.configs, rates: args.rates, reference: args.reference, budget: 2, command: command(seeds) });
+      mkdirSync(dirname(args.out), { recursive: true });
+      const complete = seeds.length === args.seeds.length;
+      writeFileSync(args.out, `${JSON.stringify({ ...summary, complete, seedsPlanned: args.seeds, machine: machineLine(), wallSeconds: (performance.now() - t0) / 1000 }, null, 2)}\n`);
+      writeFileSync(svgFile, await trialsPlot(summary, 'acc'));
+      writeFileSync(htmlFile, await lcbenchHtml(summary));
+      return summary;
+    };
     const res = await runProtocol(s, {
       tasks,
       seeds: args.seeds,
@@ -94,15 +107,12 @@ export async function runLcbench(args: LcbenchArgs, write: (s: string) => void =
       learners,
       workDir,
       log: (l) => process.stderr.write(`${l}\n`),
+      // Results are written after every seed: a run stopped early keeps the seeds it finished.
+      onSeed: async (partial, done) => {
+        if (done.length < args.seeds.length) await save(partial, done);
+      },
     });
-    const command = `npm run bench:lcbench --${args.quick ? ' --quick' : ''}${args.tasks ? ` --tasks ${args.tasks.join(',')}` : ''} --seeds ${args.seeds.join(',')} --configs ${args.configs} --rates ${args.rates} --reference ${args.reference}`;
-    const summary = summarise(res, { tasks, seeds: args.seeds, configs: args.configs, rates: args.rates, reference: args.reference, budget: 2, command });
-    mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify({ ...summary, machine: machineLine(), wallSeconds: (performance.now() - t0) / 1000 }, null, 2)}\n`);
-    const svgFile = args.out.replace(/\.json$/, '') + '-trials.svg';
-    writeFileSync(svgFile, await trialsPlot(summary, 'acc'));
-    const htmlFile = args.out.replace(/\.json$/, '') + '.html';
-    writeFileSync(htmlFile, await lcbenchHtml(summary));
+    const summary = await save(res, args.seeds);
     write(markdownReport(summary));
     write(`\nwall time ${((performance.now() - t0) / 1000).toFixed(0)} s; results: ${args.out}, plot: ${svgFile}, report: ${htmlFile}`);
   } finally {
