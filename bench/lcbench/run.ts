@@ -7,7 +7,7 @@
  * Writes bench/results/lcbench.json (or `--out`) and an SVG plot next to it; prints markdown tables.
  * `--quick`: 4 tasks, one seed, a smaller pool and reference — the path, not the numbers.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,7 +18,7 @@ import { resolveBackend } from '../../src/tfjs/backend.js';
 import { machineLine } from '../lib/machine.js';
 import { LcbenchSurrogate } from './surrogate.js';
 import { runProtocol, type ProtocolResult } from './protocol.js';
-import { lcbenchHtml, markdownReport, summarise, trialsPlot } from './report.js';
+import { lcbenchHtml, markdownReport, summarise, trialsPlot, type LcbenchSummary } from './report.js';
 
 /** Settings per learner id (the portfolio's list must be long enough to seed a 100-trial search). */
 const LEARNER_CONFIG: Readonly<Record<string, Record<string, unknown>>> = { portfolio: { size: 100 } };
@@ -122,7 +122,14 @@ export async function runLcbench(args: LcbenchArgs, write: (s: string) => void =
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runLcbench(parseArgs(process.argv.slice(2))).catch((err: unknown) => {
+  const argv = process.argv.slice(2);
+  const render = argv.indexOf('--render');
+  // `--render results.json`: print the markdown tables of an earlier run (for the README).
+  const job =
+    render >= 0
+      ? Promise.resolve().then(() => console.log(markdownReport(JSON.parse(readFileSync(argv[render + 1]!, 'utf8')) as LcbenchSummary)))
+      : runLcbench(parseArgs(argv));
+  job.catch((err: unknown) => {
     const e = err as { code?: string; message?: string };
     process.stderr.write(`error${e.code ? `[${e.code}]` : ''}: ${e.message ?? String(err)}\n`);
     process.exitCode = 1;
