@@ -81,7 +81,7 @@ export function registerFitCommand(program: Command, deps: FitCommandDeps): void
     .command('fit')
     .description('train a tfjs model on a CSV/JSON/IDX file with the learned policy: suggestion, budget (successive halving), evaluation, saved model')
     .requiredOption('--data <file>', 'training data (CSV/TSV, JSON rows or {x, y}, IDX; .gz allowed)')
-    .requiredOption('--target <column>', 'column to predict (name, or 0-based index); for IDX, the labels file')
+    .requiredOption('--target <column>', 'column to predict, by its header name (x0, x1, … when the file has no header); for IDX, the labels file')
     .option('--test <file>', 'held-out test file with the same columns, evaluated once at the end')
     .option('--policy <default|dir>', 'policy to ask: the bundled default, or a folder from `metatune train --out`', 'default')
     .option('--budget <runs>', 'full training runs worth of epochs to spend (>= 1); above 1: successive halving over the ranked suggestions', '1')

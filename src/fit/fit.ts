@@ -47,7 +47,7 @@ export const MINORITY_SHARE = 0.05;
 export interface FitArgs {
   /** Training data: CSV/TSV, JSON, IDX (gzip allowed). */
   readonly data: string;
-  /** Target column (name or 0-based index as text); for IDX, the labels file. */
+  /** Target column by header name (`x0`, `x1`, … without a header); for IDX, the labels file. */
   readonly target: string;
   /** Held-out test file with the same columns. Defaults to none. */
   readonly test?: string;
