@@ -104,3 +104,10 @@ export {
   type ModelSource,
 } from './train/train-candidate.js';
 export { SWEEP_STRATEGIES, type SweepOptions, type SweepSummary, type SweepStrategy } from './sweeps/runner.js';
+
+// fit ([8/9]): a data file → a trained, saved model (suggestion, budget, evaluation), and predict.
+export { fit, prepareFitData, TFJS_DEFAULTS_CANDIDATE, type FitArgs, type FitEvent, type FitResult, type FitSummary } from './fit/fit.js';
+export { predictFile, type PredictArgs, type PredictResult } from './fit/predict.js';
+export { planSuccessiveHalving, simulateBudget, promote, type SuccessiveHalvingPlan, type BudgetSimulation, type HalvingOptions } from './fit/budget.js';
+export { loadFitted, saveFitted } from './fit/model-io.js';
+export type { PreprocessSpec } from './fit/preprocess.js';
