@@ -59,7 +59,8 @@ function wallTimes(table: EpochTable, lastWall: Map<number, number>): void {
 
 /** Maps a global step to the epoch logged at the last `epoch` point at or before it (Lightning logs `epoch` as a scalar). */
 function epochMapper(epochSeries: Series): (step: number) => number {
-  const idx = epochSeries.steps.map((_, i) => i).sort((a, b) => epochSeries.steps[a]! - epochSeries.steps[b]! || a - b);
+  // A non-finite or negative `epoch` point (a corrupted or NaN scalar) says nothing about the epoch: skipped.
+  const idx = epochSeries.steps.map((_, i) => i).filter((i) => Number.isFinite(epochSeries.values[i]) && epochSeries.values[i]! >= 0).sort((a, b) => epochSeries.steps[a]! - epochSeries.steps[b]! || a - b);
   const steps = idx.map((i) => epochSeries.steps[i]!);
   const epochs = idx.map((i) => Math.round(epochSeries.values[i]!));
   return (step: number) => {
@@ -91,10 +92,12 @@ export function buildRun(series: Map<string, Series>, batchTags: Set<string>): B
   };
 
   const epochSeries = series.get('epoch');
-  if (epochSeries && epochSeries.steps.length > 0) {
+  if (epochSeries && epochSeries.values.some((v) => Number.isFinite(v) && v >= 0)) {
     // Lightning: steps are global batch steps; `epoch` says which epoch a step belongs to.
     const epochOf = epochMapper(epochSeries);
     notes.push('steps are global batch steps; epochs come from the logged `epoch` scalar');
+    const badEpochs = epochSeries.values.filter((v) => !Number.isFinite(v) || v < 0).length;
+    if (badEpochs) notes.push(`${badEpochs} \`epoch\` point(s) were not a finite number >= 0 and were skipped`);
     for (const [tag, s] of series) {
       if (tag === 'epoch') continue;
       const name = tag.startsWith('batch:') ? tag.slice(6) : tag;

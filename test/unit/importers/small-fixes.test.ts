@@ -35,3 +35,21 @@ describe('smaller fixes', () => {
     await expect(getStore(`file:${join(dir, 'somedir')}`)).rejects.toMatchObject({ code: 'INVALID_STORE_URL', message: expect.stringMatching(/names a folder.*somedir\/store\.json/) });
   });
 });
+
+describe('tfevents: a Lightning `epoch` scalar that is not a finite number', () => {
+  it('is skipped with a note instead of rejecting the run', async () => {
+    const { buildRun } = await import('../../../plugins/importer-tfevents/run-builder.js');
+    const { Series } = await import('../../../plugins/importer-tfevents/scalars.js');
+    const epoch = new Series();
+    const loss = new Series();
+    const steps = [9, 19, 29, 39];
+    [0, 0, Infinity, 1].forEach((v, i) => epoch.push(steps[i]!, v, 1000 + i));
+    loss.push(19, 0.7, 1001); // once per epoch, at its last step
+    loss.push(29, 0.6, 1002); // at the step whose `epoch` point is Infinity: belongs to epoch 0
+    loss.push(39, 0.5, 1003);
+    const built = buildRun(new Map([['epoch', epoch], ['val_loss', loss]]), new Set());
+    // Nothing may land on an epoch "Infinity" (which the store rejects, taking the run with it).
+    expect(built.epochs.every((e) => Number.isInteger(e.epoch))).toBe(true);
+    expect(built.notes.join(' ')).toMatch(/1 `epoch` point\(s\) were not a finite number >= 0 and were skipped/);
+  });
+});
