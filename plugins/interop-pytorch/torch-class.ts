@@ -1,6 +1,8 @@
 import { ValidationError, describeValue } from '../../src/core/errors.js';
 import {
+  invalidArgument,
   rejectUnknownKeys,
+  requireBoolean,
   requireFinite,
   requireInteger,
   requireMissing,
@@ -112,25 +114,12 @@ export function oneOf<T extends string>(kwargs: Readonly<Record<string, unknown>
 export function bool(kwargs: Readonly<Record<string, unknown>>, name: string, fallback: boolean, where: string): boolean {
   const v = kwargs[name];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'boolean') {
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${where}: \`${name}\` must be a boolean. Received: ${name}=${describeValue(v)}.`,
-      { argument: name, rule: 'a boolean', received: v },
-    );
-  }
-  return v;
+  return requireBoolean(name, v, where);
 }
 
 /** A number in [lo, hi] with PyTorch's own wording of the rule. */
 export function inRange(name: string, value: number, lo: number, hi: number, where: string, loOpen = false): number {
-  if (value > hi || (loOpen ? value <= lo : value < lo)) {
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${where}: \`${name}\` must be in ${loOpen ? '(' : '['}${lo}, ${hi}]. Received: ${name}=${describeValue(value)}.`,
-      { argument: name, rule: `in ${loOpen ? '(' : '['}${lo}, ${hi}]`, received: value },
-    );
-  }
+  if (value > hi || (loOpen ? value <= lo : value < lo)) invalidArgument(name, `in ${loOpen ? '(' : '['}${lo}, ${hi}]`, value, where);
   return value;
 }
 

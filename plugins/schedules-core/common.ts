@@ -3,8 +3,7 @@
  * messages of src/core/validation.ts, and `defineFamily`, which turns a factory into a registrable
  * `ScheduleFamily` whose params are exactly the factory's `XxxArgs` (camelCase, 1:1).
  */
-import { ValidationError, describeValue } from '../../src/core/errors.js';
-import { rejectUnknownKeys, requireMissing } from '../../src/core/validation.js';
+import { invalidArgument, rejectUnknownKeys, requireBoolean, requireMissing } from '../../src/core/validation.js';
 import type {
   BuiltSchedule,
   ScheduleContext,
@@ -54,13 +53,9 @@ export function defineFamily<A>(def: FamilyDefinition<A>): CoreScheduleFamily {
   });
 }
 
-/** Same message shape as src/core/validation.ts (which keeps its `fail` private). */
+/** The core's one refusal (src/core/validation.ts): schedules speak the same argument-check vocabulary. */
 export function invalid(name: string, rule: string, value: unknown, where?: string): never {
-  throw new ValidationError(
-    'INVALID_PARAMETER',
-    `${where ? `${where}: ` : ''}\`${name}\` must be ${rule}. Received: ${name}=${describeValue(value)}.`,
-    { argument: name, rule, received: value },
-  );
+  return invalidArgument(name, rule, value, where);
 }
 
 export type NumberRule = 'finite' | '>0' | '>=0' | 'int>=0' | 'int>=1';
@@ -110,8 +105,7 @@ export function optNum(args: unknown, name: string, rule: NumberRule, where: str
 export function bool(args: unknown, name: string, where: string, dflt: boolean): boolean {
   const v = field(args, name);
   if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') invalid(name, 'a boolean', v, where);
-  return v;
+  return requireBoolean(name, v, where);
 }
 
 export function choice<T extends string>(args: unknown, name: string, choices: readonly T[], where: string, dflt?: T): T {

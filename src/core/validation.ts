@@ -5,7 +5,8 @@ import { ValidationError, describeValue } from './errors.js';
  *   "`decaySteps` must be > 0. Received: decaySteps=0."
  * `where` (optional) prefixes the message with the thing being built, e.g. "cosine_decay: ".
  */
-function fail(name: string, rule: string, value: unknown, where?: string): never {
+/** The one way to refuse an argument: `INVALID_PARAMETER` naming it, the rule and the value received. */
+export function invalidArgument(name: string, rule: string, value: unknown, where?: string): never {
   throw new ValidationError(
     'INVALID_PARAMETER',
     `${where ? `${where}: ` : ''}\`${name}\` must be ${rule}. Received: ${name}=${describeValue(value)}.`,
@@ -14,25 +15,25 @@ function fail(name: string, rule: string, value: unknown, where?: string): never
 }
 
 export function requireFinite(name: string, value: unknown, where?: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(name, 'a finite number', value, where);
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalidArgument(name, 'a finite number', value, where);
   return value;
 }
 
 export function requirePositive(name: string, value: unknown, where?: string): number {
   const v = requireFinite(name, value, where);
-  if (!(v > 0)) fail(name, '> 0', value, where);
+  if (!(v > 0)) invalidArgument(name, '> 0', value, where);
   return v;
 }
 
 export function requireNonNegative(name: string, value: unknown, where?: string): number {
   const v = requireFinite(name, value, where);
-  if (!(v >= 0)) fail(name, '>= 0', value, where);
+  if (!(v >= 0)) invalidArgument(name, '>= 0', value, where);
   return v;
 }
 
 export function requireInteger(name: string, value: unknown, min = 0, where?: string): number {
   const v = requireFinite(name, value, where);
-  if (!Number.isInteger(v) || v < min) fail(name, `an integer >= ${min}`, value, where);
+  if (!Number.isInteger(v) || v < min) invalidArgument(name, `an integer >= ${min}`, value, where);
   return v;
 }
 
@@ -48,13 +49,13 @@ export function requireInRange(
   const v = requireFinite(name, value, where);
   const okLo = open.lo ? v > lo : v >= lo;
   const okHi = open.hi ? v < hi : v <= hi;
-  if (!okLo || !okHi) fail(name, `in ${open.lo ? '(' : '['}${lo}, ${hi}${open.hi ? ')' : ']'}`, value, where);
+  if (!okLo || !okHi) invalidArgument(name, `in ${open.lo ? '(' : '['}${lo}, ${hi}${open.hi ? ')' : ']'}`, value, where);
   return v;
 }
 
 export function requireOneOf<T extends string>(name: string, value: unknown, choices: readonly T[], where?: string): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    fail(name, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, value, where);
+    invalidArgument(name, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, value, where);
   }
   return value as T;
 }
@@ -62,10 +63,10 @@ export function requireOneOf<T extends string>(name: string, value: unknown, cho
 /** A non-empty array of finite numbers, strictly increasing. */
 export function requireIncreasing(name: string, value: unknown, where?: string): number[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'number' || !Number.isFinite(v))) {
-    fail(name, 'an array of finite numbers', value, where);
+    invalidArgument(name, 'an array of finite numbers', value, where);
   }
   for (let i = 1; i < value.length; i++) {
-    if (!(value[i] > value[i - 1])) fail(name, 'strictly increasing', value, where);
+    if (!(value[i] > value[i - 1])) invalidArgument(name, 'strictly increasing', value, where);
   }
   return value as number[];
 }
@@ -89,4 +90,10 @@ export function rejectUnknownKeys(obj: Readonly<Record<string, unknown>>, allowe
       );
     }
   }
+}
+
+/** A boolean, or `INVALID_PARAMETER`. */
+export function requireBoolean(name: string, value: unknown, where?: string): boolean {
+  if (typeof value !== 'boolean') invalidArgument(name, 'a boolean', value, where);
+  return value;
 }
