@@ -103,16 +103,7 @@ export class LowdbTraceStore extends DocumentTraceStore {
   /** Creates the directory and checks that an existing file is a readable store of a known version. */
   static async open(args: LowdbStoreArgs): Promise<LowdbTraceStore> {
     const store = new LowdbTraceStore(args);
-    try {
-      await mkdir(dirname(args.file), { recursive: true });
-    } catch (err) {
-      throw new EnvironmentError(
-        'STORE_UNWRITABLE',
-        `Cannot create the directory of the store file ${args.file}: ${(err as Error).message}. Choose a writable path: --store file:<path>.`,
-        { file: args.file },
-        { cause: err },
-      );
-    }
+    // The folder is created by the first write, not here: a read-only command (`runs list`) leaves no `.metatune/` behind.
     if (await stat(args.file).then((s) => s.isDirectory(), () => false)) {
       throw new ValidationError(
         'INVALID_STORE_URL',
@@ -276,9 +267,23 @@ export class LowdbTraceStore extends DocumentTraceStore {
     return undefined;
   }
 
+  async #ensureDir(): Promise<void> {
+    try {
+      await mkdir(dirname(this.file), { recursive: true });
+    } catch (err) {
+      throw new EnvironmentError(
+        'STORE_UNWRITABLE',
+        `Cannot create the directory of the store file ${this.file}: ${(err as Error).message}. Choose a writable path: --store file:<path>.`,
+        { file: this.file },
+        { cause: err },
+      );
+    }
+  }
+
   protected mutateDocument<R>(fn: (doc: TraceDocument) => MutationResult<R>): Promise<R> {
     return enqueue(this.file, async () => {
       this.checkOpen();
+      await this.#ensureDir();
       const lock = await this.#lock();
       let value: R;
       try {

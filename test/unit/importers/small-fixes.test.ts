@@ -53,3 +53,17 @@ describe('tfevents: a Lightning `epoch` scalar that is not a finite number', () 
     expect(built.notes.join(' ')).toMatch(/1 `epoch` point\(s\) were not a finite number >= 0 and were skipped/);
   });
 });
+
+describe('file store: reading creates nothing', () => {
+  it('a read-only command on a store that does not exist yet leaves no folder behind; the first write creates it', async () => {
+    const { existsSync } = await import('node:fs');
+    const folder = join(dir, 'never', '.metatune');
+    const store = await getStore(`file:${join(folder, 'store.json')}`);
+    expect(await store.count()).toBe(0);
+    for await (const _ of store.query()) throw new Error('no runs expected');
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    await store.createRun({ task: { id: 't' } });
+    expect(existsSync(join(folder, 'store.json'))).toBe(true);
+    await store.close();
+  });
+});
