@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { predictFile } from '../fit/predict.js';
+import type { BackendName } from '../tfjs/backend.js';
 import type { CliIO } from './io.js';
 
 function csvCell(v: string | number): string {
@@ -16,6 +17,7 @@ export function registerPredictCommand(program: Command, io: CliIO): void {
     .requiredOption('--data <file>', 'rows to predict (same columns as the training file; the target column is optional)')
     .option('--labels <file>', 'IDX only: the labels file, to report metrics')
     .option('--out <file>', 'write the predictions as CSV here (default: CSV on stdout)')
+    .option('--backend <name>', 'node-gpu | node | wasm | cpu (default: best available)')
     .option('--json', 'print predictions and metrics as JSON')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const result = await predictFile({
@@ -23,6 +25,7 @@ export function registerPredictCommand(program: Command, io: CliIO): void {
         data: resolve(io.cwd, String(o.data)),
         ...(o.out !== undefined && { out: resolve(io.cwd, String(o.out)) }),
         ...(o.labels !== undefined && { labels: resolve(io.cwd, String(o.labels)) }),
+        ...(o.backend !== undefined && { backend: o.backend as BackendName }),
       });
       for (const n of result.notes) io.stderr(`note: ${n}\n`);
       if (o.json) {

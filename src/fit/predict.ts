@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { resolveBackend, type BackendName } from '../tfjs/backend.js';
 import { evaluateRows } from './fit.js';
 import { argmaxRows, type FitMetrics } from './metrics.js';
 import { loadFitted, predictRows } from './model-io.js';
@@ -18,6 +19,8 @@ export interface PredictArgs {
   readonly out?: string;
   /** IDX only: the labels file, to report metrics. */
   readonly labels?: string;
+  /** Backend preference. Defaults to the best available (node-gpu → node → wasm → cpu). */
+  readonly backend?: BackendName | readonly BackendName[];
 }
 
 export interface PredictResult {
@@ -40,6 +43,7 @@ function csvCell(v: string | number): string {
 }
 
 export async function predictFile(args: PredictArgs): Promise<PredictResult> {
+  await resolveBackend({ ...(args.backend !== undefined && { preferred: args.backend }), quiet: true });
   const { model, preprocess: spec } = await loadFitted(args.model);
   try {
     const raw = await readTable(resolve(args.data), { ...(spec.image ? { target: args.labels } : {}), label: args.data });
