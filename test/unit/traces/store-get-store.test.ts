@@ -77,11 +77,11 @@ describe('getStore URL resolution', () => {
     await expect(getStore()).rejects.toMatchObject({ code: 'UNKNOWN_STORE_URL' });
   });
 
-  it('file: creates the directory and resolves relative paths against the working directory', async () => {
+  it('file: creates the directory on the first write (not at open) and resolves relative paths against the working directory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'metatune-getstore-'));
     try {
       const s = await getStore(`file:${join(dir, 'deep', 'er', 'store.json')}`);
-      expect(existsSync(join(dir, 'deep', 'er'))).toBe(true);
+      expect(existsSync(join(dir, 'deep', 'er'))).toBe(false);
       await s.createRun({ task: { id: 't' } });
       expect(existsSync(join(dir, 'deep', 'er', 'store.json'))).toBe(true);
       await s.close();
