@@ -85,7 +85,8 @@ export { evaluateLeaveOneDatasetOut, expectedMinOfK, pairedBootstrap, type Evalu
 export { evaluationMarkdown, evaluationHtml, evaluationSvg } from './meta/report.js';
 
 // The bundled trace corpus ([3/5]): streaming reader and manifest.
-export { readCorpus, corpusManifest } from './corpus/read.js';
+export { readCorpus, corpusManifest, isReplicateRunId, type ReadCorpusOptions } from './corpus/read.js';
+export { corpusFeatures, type CorpusFeatures, type CorpusTaskFeatures } from './corpus/features.js';
 export { corpusGrid, type CorpusCandidate } from './corpus/grid.js';
 
 // Sweeps ([3/5]): one trial, or a whole sweep (random / grid / successive halving) in worker processes.

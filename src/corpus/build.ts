@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ValidationError } from '../core/errors.js';
 import { runTrial } from '../container.js';
-import { suiteTaskInfo } from '../tasks/suite.js';
+import { loadTask, suiteTaskInfo } from '../tasks/suite.js';
 import type { LoadedTask } from '../tasks/task.js';
 import { resolveBackend } from '../tfjs/backend.js';
 import { getStore } from '../container.js';
@@ -37,10 +37,14 @@ import {
   CORPUS_SEED,
   CORPUS_TASKS,
   DEFAULT_SCHEDULE,
+  CORPUS_NOTES,
   GENERATOR_VERSION,
   OPTIMIZER_SCALES,
+  REPLICATE_SEEDS,
   corpusGrid,
   corpusSchedules,
+  replicateTasks,
+  seedsOf,
   type CorpusCandidate,
 } from './grid.js';
 import {
@@ -50,10 +54,13 @@ import {
   sha256,
   updateManifest,
   type CorpusBest,
+  type CorpusReplicates,
   type CorpusTaskEntry,
   type ManifestHeader,
 } from './manifest.js';
-import { bundledCorpusDir } from './read.js';
+import { bundledCorpusDir, isReplicateRunId } from './read.js';
+
+export { isReplicateRunId };
 
 export interface BuildCorpusOptions {
   /** Tasks to build (suite ids). Defaults to CORPUS_TASKS. */
@@ -66,6 +73,11 @@ export interface BuildCorpusOptions {
   readonly batchSize?: number;
   /** Defaults to CORPUS_SEED (1). */
   readonly seed?: number;
+  /**
+   * Tasks whose every candidate is also trained with REPLICATE_SEEDS (run ids end in `#seed<n>`).
+   * Defaults to `replicateTasks(CORPUS_TASKS)` (also when `tasks` picks a subset). Part of the grid hash.
+   */
+  readonly replicateTasks?: readonly string[];
   /** Where chunks and manifest.json go. Defaults to the bundled data/corpus. */
   readonly outDir?: string;
   /** Where the per-task lowdb work stores go. Defaults to ./.metatune/corpus-work. */
@@ -103,15 +115,17 @@ export function estimatedCost(task: string): number {
  * id: deterministic, so every shard process computes the same split. Each shard runs its cheapest
  * tasks first, so finished chunks appear early.
  */
-export function shardTasks(tasks: readonly string[], count: number): string[][] {
+export function shardTasks(tasks: readonly string[], count: number, replicated: readonly string[] = []): string[][] {
+  // A replicate task trains every candidate at 1 + REPLICATE_SEEDS.length seeds.
+  const cost = (t: string) => estimatedCost(t) * (replicated.includes(t) ? 1 + REPLICATE_SEEDS.length : 1);
   const shards = Array.from({ length: count }, () => ({ cost: 0, tasks: [] as string[] }));
-  const ordered = [...tasks].sort((a, b) => estimatedCost(b) - estimatedCost(a) || (a < b ? -1 : 1));
+  const ordered = [...tasks].sort((a, b) => cost(b) - cost(a) || (a < b ? -1 : 1));
   for (const t of ordered) {
     const target = shards.reduce((best, s) => (s.cost < best.cost ? s : best), shards[0]!);
-    target.cost += estimatedCost(t);
+    target.cost += cost(t);
     target.tasks.push(t);
   }
-  return shards.map((s) => s.tasks.sort((a, b) => estimatedCost(a) - estimatedCost(b) || (a < b ? -1 : 1)));
+  return shards.map((s) => s.tasks.sort((a, b) => cost(a) - cost(b) || (a < b ? -1 : 1)));
 }
 
 interface ResolvedConfig {
@@ -119,6 +133,14 @@ interface ResolvedConfig {
   readonly epochs: number;
   readonly batchSize: number;
   readonly seed: number;
+}
+
+/** One run of a task: a candidate at a seed (the base seed, or a replicate seed). */
+interface Job {
+  readonly candidate: CorpusCandidate;
+  readonly seed: number;
+  readonly runId: string;
+  readonly hash: string;
 }
 
 /** The configuration a chunk depends on; its hash decides whether a chunk is current. */
@@ -132,18 +154,23 @@ function configOf(c: ResolvedConfig): Record<string, unknown> {
   };
 }
 
-/** The hash stored as each run's provenance.contentHash: which candidate, trained how. */
-function candidateHash(k: CorpusCandidate, c: ResolvedConfig): string {
-  return sha256(canonicalJson({ generatorVersion: GENERATOR_VERSION, epochs: c.epochs, batchSize: c.batchSize, seed: c.seed, model: k.model, optimizer: k.optimizer, schedule: k.schedule }));
+/** The hash stored as each run's provenance.contentHash: which candidate, trained how, at which seed. */
+function candidateHash(k: CorpusCandidate, c: ResolvedConfig, seed: number = c.seed): string {
+  return sha256(canonicalJson({ generatorVersion: GENERATOR_VERSION, epochs: c.epochs, batchSize: c.batchSize, seed, model: k.model, optimizer: k.optimizer, schedule: k.schedule }));
 }
 
 export function chunkFileName(task: string): string {
   return `${task}.jsonl.gz`;
 }
 
-export function runIdOf(task: string, candidateId: string): string {
-  return `corpus:${task}:${candidateId}`;
+/** Suffix of a replicate run's id: `#seed2`. Base-seed runs have none. */
+export const REPLICATE_SUFFIX = '#seed';
+
+/** `corpus:<task>:<candidate>`, and `corpus:<task>:<candidate>#seed<n>` for a replicate seed. */
+export function runIdOf(task: string, candidateId: string, seed?: number, baseSeed: number = CORPUS_SEED): string {
+  return `corpus:${task}:${candidateId}${seed !== undefined && seed !== baseSeed ? `${REPLICATE_SUFFIX}${seed}` : ''}`;
 }
+
 
 /** A finished record as a NewTrace (for importRun), contentHash added to its provenance. */
 function asImport(run: TraceRecord, contentHash: string): NewTrace {
@@ -202,8 +229,35 @@ function portableDataRef(run: TraceRecord): TraceRecord {
   return { ...run, task: { ...run.task, dataRef: rel.split('\\').join('/') } };
 }
 
+/**
+ * The noise floor of "best in hindsight" on a replicate task: the best candidate and its loss at
+ * each seed, and how often the base seed's winner is also the winner (or in the top 5) at the other seeds.
+ */
+function replicateSummary(runs: readonly TraceRecord[], seeds: readonly number[], baseSeed: number, candidateOf: (r: TraceRecord) => string): CorpusReplicates {
+  const seedOf = (r: TraceRecord) => {
+    const m = /#seed(\d+)$/.exec(r.id);
+    return m ? Number(m[1]) : baseSeed;
+  };
+  const plain = (r: TraceRecord) => candidateOf(r).replace(/#seed\d+$/, '');
+  const bySeed = seeds.map((seed) => {
+    const ranked = runs
+      .filter((r) => seedOf(r) === seed && r.status !== 'diverged' && r.outcome?.best)
+      .map((r) => ({ id: plain(r), value: r.outcome!.best!.value }))
+      .sort((a, b) => a.value - b.value || (a.id < b.id ? -1 : 1));
+    return { seed, best: ranked[0], top5: ranked.slice(0, 5).map((x) => x.id) };
+  });
+  const baseBest = bySeed.find((s) => s.seed === baseSeed)?.best?.id;
+  const others = bySeed.filter((s) => s.seed !== baseSeed);
+  return {
+    seeds: bySeed.map((s) => ({ seed: s.seed, candidateId: s.best?.id ?? null, value: s.best?.value ?? null })),
+    baseWinnerWinsElsewhere: others.filter((s) => s.best?.id === baseBest).length,
+    baseWinnerInTop5Elsewhere: others.filter((s) => baseBest !== undefined && s.top5.includes(baseBest)).length,
+    otherSeeds: others.length,
+  };
+}
+
 /** Writes the chunk (sorted by run id, canonical key order, gzip) atomically; returns its entry. */
-function writeChunk(outDir: string, task: string, runs: TraceRecord[], config: ResolvedConfig, gridHash: string): CorpusTaskEntry {
+function writeChunk(outDir: string, task: string, runs: TraceRecord[], config: ResolvedConfig, gridHash: string, loaded: LoadedTask | undefined, seeds: readonly number[]): CorpusTaskEntry {
   const sorted = runs.map(portableDataRef).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const text = sorted.map((r) => canonicalJson(r)).join('\n') + '\n';
   const gz = gzipSync(Buffer.from(text, 'utf8'), { level: 9 });
@@ -216,18 +270,24 @@ function writeChunk(outDir: string, task: string, runs: TraceRecord[], config: R
   const candidateOf = (r: TraceRecord) => r.id.slice(prefix.length);
   const byStatus: Record<string, number> = {};
   for (const r of sorted) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  const best = bestOf(sorted, () => true, candidateOf);
+  // best / bestDefault are over the base seed's runs; replicates are summarised apart.
+  const base = sorted.filter((r) => !isReplicateRunId(r.id));
+  const best = bestOf(base, () => true, candidateOf);
+  const replicates = seeds.length > 1 ? replicateSummary(sorted, seeds, config.seed, candidateOf) : undefined;
   const defaults = new Set(config.candidates.filter((k) => k.isDefault && k.optimizer.name === 'adam').map((k) => k.id));
   const bestModel = best?.candidateId.split('/')[0];
-  const bestDefault = bestOf(sorted, (r) => defaults.has(candidateOf(r)) && candidateOf(r).split('/')[0] === bestModel, candidateOf);
+  const bestDefault = bestOf(base, (r) => defaults.has(candidateOf(r)) && candidateOf(r).split('/')[0] === bestModel, candidateOf);
   return {
     task,
     parentDataset: info?.parentDataset ?? sorted[0]?.task.parentDataset ?? task,
     kind: info?.kind ?? sorted[0]?.task.kind ?? 'unknown',
-    rows: info?.rows ?? 0,
-    features: info?.features ?? 0,
+    // The loaded task's own numbers where it was loaded (one-hot width depends on the rows kept).
+    rows: loaded ? loaded.train.n + loaded.validation.n : info?.rows ?? 0,
+    features: loaded ? loaded.inputShape.reduce((a, b) => a * b, 1) : info?.features ?? 0,
     file,
     runs: sorted.length,
+    seeds: [...seeds],
+    ...(replicates && { replicates }),
     byStatus,
     trainWallTimeMs: Math.round(sorted.reduce((s, r) => s + (r.outcome?.wallTimeMs ?? 0), 0)),
     bytes: gz.length,
@@ -264,15 +324,17 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Bui
   };
   const allTasks = options.tasks ?? CORPUS_TASKS;
   for (const t of allTasks) estimatedCost(t); // unknown ids fail before anything trains
+  // The replicate list is part of the grid hash, so `--tasks` keeps the default list (a subset build stays compatible).
+  const replicated = options.replicateTasks ?? replicateTasks(CORPUS_TASKS, (t) => suiteTaskInfo(t)!.rows);
   const shard = options.shard ?? { index: 0, count: 1 };
-  const tasks = shardTasks(allTasks, shard.count)[shard.index] ?? [];
+  const tasks = shardTasks(allTasks, shard.count, replicated)[shard.index] ?? [];
   const outDir = resolve(options.outDir ?? bundledCorpusDir());
   const workDir = resolve(options.workDir ?? '.metatune/corpus-work');
   mkdirSync(outDir, { recursive: true });
   mkdirSync(workDir, { recursive: true });
 
   const backend = await resolveBackend({ preferred: 'wasm', quiet: true });
-  const configDoc = configOf(config);
+  const configDoc = { ...configOf(config), replicates: { tasks: [...replicated].sort(), seeds: REPLICATE_SEEDS } };
   const gridHash = sha256(canonicalJson(configDoc));
   const header: ManifestHeader = {
     generatorVersion: GENERATOR_VERSION,
@@ -288,7 +350,9 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Bui
       defaults: DEFAULT_SCHEDULE,
       fullGrid: config.candidates.length === corpusGrid().length && CORPUS_MODELS.length * corpusSchedules('adam').length * 2 === config.candidates.length,
       shuffle: 'tfjs model.fit shuffle, Math.random seeded per run from its id (mulberry32 of FNV-1a)',
+      replicates: { tasks: [...replicated], seeds: [config.seed, ...REPLICATE_SEEDS.filter((s) => s !== config.seed)], runIdSuffix: `${REPLICATE_SUFFIX}<seed>` },
     },
+    notes: CORPUS_NOTES,
     expectedTasks: [...allTasks],
     machine: machineInfo(tf.version.tfjs, backend.name),
   };
@@ -309,7 +373,11 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Bui
       log(`[${ti + 1}/${tasks.length}] ${task}: chunk is current, skipped`);
       continue;
     }
-    const hashes = new Map(config.candidates.map((k) => [runIdOf(task, k.id), candidateHash(k, config)]));
+    const seeds = replicated.includes(task) ? [config.seed, ...REPLICATE_SEEDS.filter((s) => s !== config.seed)] : [config.seed];
+    const jobs: Job[] = seeds.flatMap((seed) =>
+      config.candidates.map((k) => ({ candidate: k, seed, runId: runIdOf(task, k.id, seed, config.seed), hash: candidateHash(k, config, seed) })),
+    );
+    const hashes = new Map(jobs.map((j) => [j.runId, j.hash]));
     const store = await openWorkStore(join(workDir, `${task}.json`), hashes, log);
     const taskCache = new Map<string, LoadedTask>();
     const taskStart = performance.now();
@@ -318,40 +386,45 @@ export async function buildCorpus(options: BuildCorpusOptions = {}): Promise<Bui
       const done = new Set<string>();
       for await (const run of store.query()) done.add(run.id);
       reused += done.size;
-      const todo = config.candidates.filter((k) => !done.has(runIdOf(task, k.id)));
-      log(`[${ti + 1}/${tasks.length}] ${task}: ${done.size} done, ${todo.length} to train`);
-      for (const k of todo) {
+      const todo = jobs.filter((j) => !done.has(j.runId));
+      log(`[${ti + 1}/${tasks.length}] ${task}: ${done.size} done, ${todo.length} to train${seeds.length > 1 ? ` (seeds ${seeds.join(', ')})` : ''}`);
+      for (const job of todo) {
         if (budgetLeft <= 0) break;
-        const runId = runIdOf(task, k.id);
+        const k = job.candidate;
+        const runId = job.runId;
         const memory = await getStore('memory:');
         try {
           // runTrial seeds Math.random from the run id, so batch order and dropout are reproducible.
+          // The seed also sets the split and the initial weights: a replicate differs in all three.
           await runTrial(
-            { trialId: k.id, task, seed: config.seed, model: k.model, optimizer: k.optimizer, schedule: k.schedule, epochs: config.epochs, batchSize: config.batchSize },
+            { trialId: runId.slice(`corpus:${task}:`.length), task, seed: job.seed, model: k.model, optimizer: k.optimizer, schedule: k.schedule, epochs: config.epochs, batchSize: config.batchSize },
             { store: memory, sweepId: `corpus:${task}`, runIdPrefix: `corpus:${task}:`, taskCache },
           );
           const record = await memory.getRun(runId);
-          await store.importRun(asImport(record, hashes.get(runId)!));
+          // The seed is recorded with the model (it drew the split and the initial weights).
+          const seeded: TraceRecord = { ...record, model: { ...record.model, params: { ...(record.model?.params ?? {}), seed: job.seed } } };
+          await store.importRun(asImport(seeded, job.hash));
         } finally {
           await memory.close();
         }
         trained++;
         taskTrained++;
         budgetLeft--;
-        if (taskTrained % 34 === 0 || taskTrained === todo.length) {
+        if (taskTrained % 32 === 0 || taskTrained === todo.length) {
           const elapsed = performance.now() - taskStart;
           const eta = (elapsed / taskTrained) * (todo.length - taskTrained);
-          log(`  ${task}: ${done.size + taskTrained}/${config.candidates.length} runs, ${fmtDuration(elapsed)} elapsed, task ETA ${fmtDuration(eta)}`);
+          log(`  ${task}: ${done.size + taskTrained}/${jobs.length} runs, ${fmtDuration(elapsed)} elapsed, task ETA ${fmtDuration(eta)}`);
         }
       }
       const runs: TraceRecord[] = [];
       for await (const run of store.query()) runs.push(run);
-      if (runs.length < config.candidates.length) {
+      if (runs.length < jobs.length) {
         pending.push(task);
-        log(`  ${task}: stopped with ${runs.length}/${config.candidates.length} runs (resume to finish)`);
+        log(`  ${task}: stopped with ${runs.length}/${jobs.length} runs (resume to finish)`);
         break;
       }
-      const entry = writeChunk(outDir, task, runs, config, gridHash);
+      const loaded = taskCache.get(`${task}@${config.seed}`) ?? (await loadTask(task, { seed: config.seed }));
+      const entry = writeChunk(outDir, task, runs, config, gridHash, loaded, seeds);
       await updateManifest(outDir, header, entry);
       built.push(task);
       log(`  ${task}: chunk ${entry.file} written (${entry.runs} runs, ${(entry.bytes / 1024).toFixed(1)} KiB, ${fmtDuration(performance.now() - taskStart)}); best ${entry.best?.candidateId} ${entry.best?.metric}=${entry.best?.value.toPrecision(4)}`);

@@ -43,7 +43,21 @@ export interface CorpusTaskEntry {
   readonly best?: CorpusBest;
   /** The tfjs-default baseline (adam 1e-3 constant) of the best model, for win rates vs defaults. */
   readonly bestDefault?: CorpusBest;
+  /** Seeds the task's candidates were trained with (one, or three on a replicate task). */
+  readonly seeds?: readonly number[];
+  /** Replicate tasks only: the winner at each seed (see CorpusReplicates). */
+  readonly replicates?: CorpusReplicates;
   readonly builtAt: string;
+}
+
+/** How stable "best in hindsight" is on a replicate task (best / bestDefault use the base seed only). */
+export interface CorpusReplicates {
+  readonly seeds: readonly { readonly seed: number; readonly candidateId: string | null; readonly value: number | null }[];
+  /** Of the other seeds, how many have the base seed's winner as their winner too. */
+  readonly baseWinnerWinsElsewhere: number;
+  /** Of the other seeds, how many have the base seed's winner among their 5 best. */
+  readonly baseWinnerInTop5Elsewhere: number;
+  readonly otherSeeds: number;
 }
 
 export interface MachineInfo {
@@ -64,6 +78,8 @@ export interface CorpusManifest {
   readonly gridHash: string;
   /** Grid and training settings (models, optimizers, schedules, epochs, batch size, seed). */
   readonly config: Readonly<Record<string, unknown>>;
+  /** Why the grid and task list are what they are (grid.ts CORPUS_NOTES). */
+  readonly notes?: readonly string[];
   /** Every task the full corpus has; `tasks` holds the finished ones. */
   readonly expectedTasks: readonly string[];
   readonly machine: MachineInfo;
@@ -143,6 +159,7 @@ export interface ManifestHeader {
   readonly generatorVersion: string;
   readonly gridHash: string;
   readonly config: Readonly<Record<string, unknown>>;
+  readonly notes?: readonly string[];
   readonly expectedTasks: readonly string[];
   readonly machine: MachineInfo;
 }

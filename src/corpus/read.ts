@@ -36,6 +36,17 @@ export interface ReadCorpusOptions {
   readonly tasks?: readonly string[];
   /** Check every record against schemas/trace.schema.json. Defaults to true. */
   readonly validate?: boolean;
+  /**
+   * Also yield the replicate runs (the same candidate at seeds 2 and 3 on a few tasks; run ids end
+   * in `#seed<n>`, `model.params.seed` says the seed). Defaults to false: one run per (task, candidate),
+   * the base seed's, so counting or averaging over the corpus never double-counts a candidate.
+   */
+  readonly replicates?: boolean;
+}
+
+/** True for a replicate run of the corpus (an id ending in `#seed<n>`; base-seed runs have no suffix). */
+export function isReplicateRunId(id: string): boolean {
+  return /#seed\d+$/.test(id);
 }
 
 /** Chunk files in task order: the manifest's tasks when there is a manifest, else every *.jsonl.gz. */
@@ -57,6 +68,7 @@ function chunkFiles(dir: string, tasks?: readonly string[]): string[] {
 export async function* readCorpus(dir: string = bundledCorpusDir(), options: ReadCorpusOptions = {}): AsyncIterable<TraceRecord> {
   if (!existsSync(dir)) throw new NotFoundError('CORPUS_NOT_FOUND', `No corpus folder ${displayPath(resolve(dir))}. Build the corpus with \`npm run corpus\`.`, { dir });
   const validate = options.validate ?? true;
+  const replicates = options.replicates ?? false;
   for (const name of chunkFiles(dir, options.tasks)) {
     const file = join(dir, name);
     const label = displayPath(resolve(file));
@@ -77,6 +89,8 @@ export async function* readCorpus(dir: string = bundledCorpusDir(), options: Rea
       if (text.trim() === '') continue;
       const where = `${label}:${line}`;
       const record = parseJson(text, where);
+      const id = (record as { id?: unknown } | null)?.id;
+      if (!replicates && typeof id === 'string' && isReplicateRunId(id)) continue;
       if (validate) {
         const problems = schemaProblems('trace', record, { file: where });
         if (problems.length > 0) {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { buildCorpus, runIdOf, type BuildCorpusOptions } from '../../../src/corpus/build.js';
+import { buildCorpus, isReplicateRunId, runIdOf, type BuildCorpusOptions } from '../../../src/corpus/build.js';
 import { corpusGrid } from '../../../src/corpus/grid.js';
 import { corpusManifest, readCorpus } from '../../../src/corpus/read.js';
 import { getStore } from '../../../src/container.js';
@@ -23,11 +23,11 @@ async function all(dir: string): Promise<TraceRecord[]> {
 
 describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', () => {
   const grid = corpusGrid();
-  // A default baseline, a stateful schedule (reduce-on-plateau) and momentum + one-cycle (momentum cycled).
+  // A default baseline, a stateful schedule (reduce-on-plateau) and one-cycle (Adam's beta1 cycled).
   const candidates = [
-    grid.find((c) => c.id === 'mlp-small/adam/constant@1e-3')!,
-    grid.find((c) => c.id === 'linear/adam/reduce_on_plateau@3e-3')!,
-    grid.find((c) => c.id === 'mlp-small/momentum/one_cycle@3e-2')!,
+    grid.find((c) => c.id === 'mlp-wide/adam/constant@1e-3')!,
+    grid.find((c) => c.id === 'mlp-dropout/adam/reduce_on_plateau@1e-3')!,
+    grid.find((c) => c.id === 'mlp-wide/adam/one_cycle@1e-1')!,
   ];
   const dirs: string[] = [];
   const temp = () => {
@@ -42,6 +42,7 @@ describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', (
     epochs: 2,
     outDir,
     workDir,
+    replicateTasks: [],
     log: () => {},
     ...extra,
   });
@@ -64,14 +65,15 @@ describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', (
     const manifest = corpusManifest(outA);
     expect(manifest).toMatchObject({
       format: 'metatune-corpus',
-      generatorVersion: 'corpus-grid/1',
+      generatorVersion: 'corpus-grid/2',
       config: { epochs: 2, batchSize: 32, seed: 1, candidates: 3, fullGrid: false },
       expectedTasks: ['iris'],
       machine: { backend: 'wasm', tfjs: '4.22.0', node: process.version },
       totals: { tasks: 1, runs: 3, parentDatasets: ['iris'], complete: true },
     });
     const entry = manifest.tasks.iris;
-    expect(entry).toMatchObject({ task: 'iris', parentDataset: 'iris', kind: 'classification', rows: 150, features: 4, runs: 3, file: 'iris.jsonl.gz' });
+    expect(entry).toMatchObject({ task: 'iris', parentDataset: 'iris', kind: 'classification', rows: 150, features: 4, runs: 3, seeds: [1], file: 'iris.jsonl.gz' });
+    expect(entry.replicates).toBeUndefined();
     expect(entry.bytes).toBe(readFileSync(join(outA, 'iris.jsonl.gz')).length);
     expect(entry.trainWallTimeMs).toBeGreaterThan(0);
     expect(candidates.map((c) => c.id)).toContain(entry.best!.candidateId);
@@ -79,7 +81,7 @@ describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', (
     const runs = lines.map((l) => JSON.parse(l) as TraceRecord);
     const bestRun = runs.reduce((a, b) => (b.outcome!.best!.value < a.outcome!.best!.value ? b : a));
     expect(entry.best).toEqual({ candidateId: bestRun.id.slice('corpus:iris:'.length), metric: 'val_loss', value: bestRun.outcome!.best!.value });
-    if (entry.best!.candidateId.startsWith('mlp-small/')) expect(entry.bestDefault?.candidateId).toBe('mlp-small/adam/constant@1e-3');
+    if (entry.best!.candidateId.startsWith('mlp-wide/')) expect(entry.bestDefault?.candidateId).toBe('mlp-wide/adam/constant@1e-3');
     else expect(entry.bestDefault).toBeUndefined();
 
     const again = await buildCorpus(tiny(outA, workA));
@@ -88,12 +90,14 @@ describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', (
 
   it('records what ran: placeholders filled in, run ids deterministic, provenance hashed per candidate', async () => {
     const runs = await all(outA);
-    const rop = runs.find((r) => r.id === 'corpus:iris:linear/adam/reduce_on_plateau@3e-3')!;
-    expect(rop.schedule).toEqual({ family: 'reduce_on_plateau', params: { learningRate: 0.003, monitor: 'val_loss', semantics: 'keras', factor: 0.5, patience: 2, minLr: 0.00003 } });
-    const oc = runs.find((r) => r.id === 'corpus:iris:mlp-small/momentum/one_cycle@3e-2')!;
+    const rop = runs.find((r) => r.id === 'corpus:iris:mlp-dropout/adam/reduce_on_plateau@1e-3')!;
+    expect(rop.schedule).toEqual({ family: 'reduce_on_plateau', params: { learningRate: 0.001, monitor: 'val_loss', semantics: 'keras', factor: 0.5, patience: 2, minLr: 0.00001 } });
+    const oc = runs.find((r) => r.id === 'corpus:iris:mlp-wide/adam/one_cycle@1e-1')!;
     // iris: 120 training rows / 32 = 4 steps per epoch, 2 epochs.
-    expect(oc.schedule).toEqual({ family: 'one_cycle', params: { maxLearningRate: 0.03, totalSteps: 8, annealStrategy: 'cos' } });
-    expect(oc.optimizer).toEqual({ className: 'Momentum', hyperparameters: { learningRate: 0.03, momentum: 0.9 } });
+    expect(oc.schedule).toEqual({ family: 'one_cycle', params: { maxLearningRate: 0.1, totalSteps: 8, annealStrategy: 'cos' } });
+    expect(oc.optimizer).toMatchObject({ className: 'Adam', hyperparameters: { learningRate: 0.1 } });
+    // The seed that drew the split and the initial weights is recorded with the model.
+    expect(oc.model).toEqual({ zooId: 'mlp-wide', params: { seed: 1 } });
     expect(oc.epochs.map((e) => e.step)).toEqual([4, 8]);
     expect(oc.task).toMatchObject({ id: 'iris', parentDataset: 'iris', dataRef: 'data/datasets/iris.csv' });
     for (const r of runs) {
@@ -150,5 +154,38 @@ describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', (
     await expect(all(out)).rejects.toThrow(/iris\.jsonl\.gz:2/);
     writeFileSync(join(out, 'iris.jsonl.gz'), gzipSync(good.join('\n')).subarray(0, 200));
     await expect(all(out)).rejects.toMatchObject({ code: 'INVALID_CORPUS_CHUNK' });
+  });
+
+  it('replicates: a replicate task trains every candidate at seeds 1, 2, 3; readCorpus yields the base seed unless asked', async () => {
+    const out = temp();
+    const work = temp();
+    const two = candidates.slice(0, 2);
+    const report = await buildCorpus(tiny(out, work, { candidates: two, replicateTasks: ['iris'] }));
+    expect(report).toMatchObject({ tasksBuilt: ['iris'], trialsTrained: 6 });
+    const base = await all(out);
+    expect(base.map((r) => r.id)).toEqual(two.map((c) => runIdOf('iris', c.id)).sort());
+    const every: TraceRecord[] = [];
+    for await (const r of readCorpus(out, { replicates: true })) every.push(r);
+    expect(every).toHaveLength(6);
+    const ids = every.map((r) => r.id);
+    expect(ids).toContain(`corpus:iris:${two[0].id}#seed2`);
+    expect(ids).toContain(`corpus:iris:${two[1].id}#seed3`);
+    expect(runIdOf('iris', two[0].id, 3)).toBe(`corpus:iris:${two[0].id}#seed3`);
+    expect(runIdOf('iris', two[0].id, 1)).toBe(`corpus:iris:${two[0].id}`);
+    for (const r of every) {
+      const seed = /#seed(\d+)$/.exec(r.id)?.[1];
+      expect(r.model?.params).toEqual({ seed: seed ? Number(seed) : 1 });
+      expect(isReplicateRunId(r.id)).toBe(seed !== undefined);
+    }
+    // A replicate is a different split, init and batch order: its curve differs from the base seed's.
+    const s1 = every.find((r) => r.id === runIdOf('iris', two[0].id))!;
+    const s2 = every.find((r) => r.id === runIdOf('iris', two[0].id, 2))!;
+    expect(s2.epochs.map((e) => e.val_loss)).not.toEqual(s1.epochs.map((e) => e.val_loss));
+    const entry = corpusManifest(out).tasks.iris;
+    expect(entry).toMatchObject({ runs: 6, seeds: [1, 2, 3] });
+    expect(entry.replicates!.seeds.map((s) => s.seed)).toEqual([1, 2, 3]);
+    expect(entry.replicates!.otherSeeds).toBe(2);
+    expect(entry.best!.candidateId).not.toMatch(/#seed/);
+    expect(two.map((c) => c.id)).toContain(entry.replicates!.seeds[1]!.candidateId);
   });
 });

@@ -2,30 +2,32 @@ import { defaultRuntime } from '../../../src/container.js';
 import { isStatefulSchedule, type Schedule, type StatefulSchedule } from '../../../src/schedules/schedule.js';
 import { substitutePlaceholders } from '../../../src/schedules/placeholders.js';
 import { makeOptimizer } from '../../../src/train/optimizers.js';
-import { listSuiteTasks } from '../../../src/tasks/suite.js';
+import { listSuiteTasks, suiteTaskInfo } from '../../../src/tasks/suite.js';
 import {
   CORPUS_MODELS,
   CORPUS_TASKS,
   DEFAULT_SCHEDULE,
   GENERATOR_VERSION,
   OPTIMIZER_SCALES,
+  REPLICATE_SEEDS,
   corpusGrid,
   corpusSchedules,
   formatRate,
+  replicateTasks,
+  seedsOf,
 } from '../../../src/corpus/grid.js';
 import { estimatedCost, parseShard, shardTasks } from '../../../src/corpus/build.js';
 
 describe('the corpus grid', () => {
   const grid = corpusGrid();
 
-  it('has >= 30 schedules per optimizer × >= 4 models × 2 optimizers, ids unique', () => {
-    expect(GENERATOR_VERSION).toMatch(/^corpus-grid\/\d+$/);
-    expect(corpusSchedules('adam').length).toBeGreaterThanOrEqual(30);
-    expect(corpusSchedules('momentum').length).toBeGreaterThanOrEqual(30);
-    expect(CORPUS_MODELS.length).toBeGreaterThanOrEqual(4);
-    expect(grid).toHaveLength(CORPUS_MODELS.length * 2 * corpusSchedules('adam').length);
+  it('2 models × 2 optimizers × 13 schedules = 52 candidates, every combination once, ids unique', () => {
+    expect(GENERATOR_VERSION).toBe('corpus-grid/2');
+    expect(CORPUS_MODELS).toEqual(['mlp-dropout', 'mlp-wide']);
+    expect(corpusSchedules('adam')).toHaveLength(13);
+    expect(corpusSchedules('momentum')).toHaveLength(13);
+    expect(grid).toHaveLength(52);
     expect(new Set(grid.map((c) => c.id)).size).toBe(grid.length);
-    // Every (model, optimizer, schedule) combination is there exactly once.
     for (const model of CORPUS_MODELS) {
       for (const opt of ['adam', 'momentum'] as const) {
         expect(grid.filter((c) => c.model === model && c.optimizer.name === opt)).toHaveLength(corpusSchedules(opt).length);
@@ -33,15 +35,29 @@ describe('the corpus grid', () => {
     }
   });
 
+  it('ten rates per optimizer on a 1-2-5 log grid, a decade above corpus-grid/1; constant at every rate, the other families at one', () => {
+    expect(OPTIMIZER_SCALES.adam.rates).toEqual([1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1]);
+    expect(OPTIMIZER_SCALES.momentum.rates).toEqual([1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1, 5e-1, 1]);
+    for (const opt of ['adam', 'momentum'] as const) {
+      const byFamily = (f: string) => corpusSchedules(opt).filter((s) => s.family === f).map((s) => s.learningRate);
+      expect(byFamily('constant')).toEqual(OPTIMIZER_SCALES[opt].rates);
+      const r = OPTIMIZER_SCALES[opt].rates;
+      expect(byFamily('reduce_on_plateau')).toEqual([r[3]]);
+      expect(byFamily('warmup_cosine')).toEqual([r[6]]);
+      expect(byFamily('one_cycle')).toEqual([r[9]]);
+    }
+  });
+
   it('ids are stable (chunks and learners refer to candidates by id)', () => {
     expect(formatRate(3e-4)).toBe('3e-4');
     expect(formatRate(0.1)).toBe('1e-1');
-    expect(grid[0].id).toBe('linear/adam/constant@3e-4');
-    expect(grid.map((c) => c.id)).toContain('mlp-dropout/momentum/reduce_on_plateau@1e-1');
-    expect(grid.map((c) => c.id)).toContain('mlp-small/adam/warmup_cosine@3e-3');
-    expect(corpusSchedules('adam').map((s) => s.id)).toEqual(corpusGrid().filter((c) => c.model === 'linear' && c.optimizer.name === 'adam').map((c) => c.scheduleId));
-    // Thirteen schedule shapes, each tried at every rate or a documented subset of them.
-    expect(new Set(corpusSchedules('adam').map((s) => s.family)).size).toBe(13);
+    expect(formatRate(1)).toBe('1e0');
+    expect(grid[0].id).toBe('mlp-dropout/adam/constant@1e-4');
+    expect(grid.map((c) => c.id)).toContain('mlp-dropout/momentum/reduce_on_plateau@1e-2');
+    expect(grid.map((c) => c.id)).toContain('mlp-wide/adam/warmup_cosine@1e-2');
+    expect(grid.map((c) => c.id)).toContain('mlp-wide/momentum/one_cycle@1e0');
+    expect(corpusSchedules('adam').map((s) => s.id)).toEqual(corpusGrid().filter((c) => c.model === 'mlp-dropout' && c.optimizer.name === 'adam').map((c) => c.scheduleId));
+    expect(new Set(corpusSchedules('adam').map((s) => s.family))).toEqual(new Set(['constant', 'warmup_cosine', 'one_cycle', 'reduce_on_plateau']));
   });
 
   it('marks one tfjs-default baseline per model × optimizer: adam 1e-3 and momentum 1e-2, constant', () => {
@@ -87,13 +103,28 @@ describe('the corpus grid', () => {
 });
 
 describe('corpus tasks and shards', () => {
-  it('lists suite tasks from all 8 datasets, with variants', () => {
+  it('62 tasks from all 26 suite datasets; every parent but mnist and lending_club has a variant too', () => {
     const suite = new Map(listSuiteTasks().map((t) => [t.id, t]));
-    for (const t of CORPUS_TASKS) expect(suite.has(t)).toBe(true);
-    const parents = new Set(CORPUS_TASKS.map((t) => suite.get(t)!.parentDataset));
-    expect(parents.size).toBe(8);
+    const info = (t: string) => suiteTaskInfo(t)!;
+    for (const t of CORPUS_TASKS) expect(info(t)).toBeDefined();
+    expect(CORPUS_TASKS.length).toBe(62);
     expect(new Set(CORPUS_TASKS).size).toBe(CORPUS_TASKS.length);
-    for (const p of parents) expect(CORPUS_TASKS.filter((t) => suite.get(t)!.parentDataset === p).length).toBeGreaterThanOrEqual(2);
+    const parents = new Set(CORPUS_TASKS.map((t) => info(t).parentDataset));
+    expect([...parents].sort()).toEqual(listSuiteTasks({ variants: false }).map((t) => t.id).sort());
+    for (const p of parents) expect(CORPUS_TASKS.filter((t) => info(t).parentDataset === p).length).toBeGreaterThanOrEqual(p === 'mnist' || p === 'lending_club' ? 1 : 2);
+    expect(CORPUS_TASKS.filter((t) => t.includes('~unscaled')).length).toBe(17);
+    expect(suite.size).toBeGreaterThan(0);
+  });
+
+  it('replicate tasks: 6 drawn with a fixed seed among tasks of <= 500 rows, each trained at seeds 1, 2, 3', () => {
+    const rows = (t: string) => suiteTaskInfo(t)!.rows;
+    const picked = replicateTasks(CORPUS_TASKS, rows);
+    expect(picked).toEqual(['ionosphere', 'ionosphere~half~s1', 'letter~sub25~s1', 'ozone', 'servo', 'vowel~sub50~s1']);
+    expect(replicateTasks(CORPUS_TASKS, rows)).toEqual(picked);
+    for (const t of picked) expect(rows(t)).toBeLessThanOrEqual(500);
+    expect(REPLICATE_SEEDS).toEqual([2, 3]);
+    expect(seedsOf('servo', picked)).toEqual([1, 2, 3]);
+    expect(seedsOf('iris', picked)).toEqual([1]);
   });
 
   it('splits tasks into disjoint, deterministic, balanced shards', () => {
