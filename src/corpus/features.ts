@@ -2,7 +2,7 @@
  * The corpus' task meta-features, next to its runs: `data/corpus/features.json` holds, per corpus
  * task, the output of the `basic`, `landmark` and `probe` featurizers (with their versions) on the
  * task exactly as its base-seed runs saw it (split seed CORPUS_SEED). Learners read it with
- * `corpusFeatures()` instead of loading 62 datasets and re-running the probe.
+ * `corpusFeatures()` instead of loading 60 tasks and re-running the probe.
  *
  * Built by `node dist/src/corpus/features.js [--out dir]` (part of `npm run corpus`), on the cpu
  * backend: the probe's numbers are bit-identical there for a seed (on wasm they differ by ~1e-7).

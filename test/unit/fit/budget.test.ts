@@ -1,3 +1,4 @@
+import { CORPUS_EPOCHS, corpusGrid } from '../../../src/corpus/grid.js';
 import { readCorpus } from '../../../src/corpus/read.js';
 import { ValidationError } from '../../../src/core/errors.js';
 import { planSuccessiveHalving, promote, simulateBudget } from '../../../src/fit/budget.js';
@@ -100,15 +101,16 @@ describe('simulateBudget', () => {
     for await (const run of readCorpus(undefined, { tasks: ['iris'], validate: false })) {
       curves.set(run.id.replace(/^corpus:iris:/, ''), run.epochs.map((e) => e.val_loss ?? Number.NaN));
     }
-    expect(curves.size).toBe(272);
-    const ranked = ['mlp-medium/adam/reduce_on_plateau@3e-3', 'linear/adam/constant@3e-4', 'mlp-small/momentum/cosine_decay@1e-1', 'mlp-dropout/adam/one_cycle@1e-2'];
-    const sim = simulateBudget(ranked, curves, 2, 20);
-    const finals = ranked.map((id) => curves.get(id)![19]!);
+    expect(curves.size).toBe(corpusGrid().length);
+    const ranked = ['mlp-dropout/adam/reduce_on_plateau@1e-3', 'mlp-wide/adam/constant@1e-4', 'mlp-wide/momentum/warmup_cosine@1e-1', 'mlp-dropout/adam/one_cycle@1e-1'];
+    const last = CORPUS_EPOCHS - 1;
+    const sim = simulateBudget(ranked, curves, 2, CORPUS_EPOCHS);
+    const finals = ranked.map((id) => curves.get(id)![last]!);
     expect(ranked).toContain(sim.chosen);
-    expect(sim.finalValLoss).toBe(curves.get(sim.chosen)![19]);
+    expect(sim.finalValLoss).toBe(curves.get(sim.chosen)![last]);
     expect(sim.finalValLoss).toBeLessThan(Math.max(...finals));
-    // linear at 3e-4 for 5 epochs barely moves on iris: pruned at the first rung.
-    expect(sim.rungs[0]!.promoted).not.toContain('linear/adam/constant@3e-4');
-    expect(sim.epochsUsed).toBeLessThanOrEqual(40);
+    // Adam at 1e-4 for 2 epochs barely moves on iris: pruned at the first rung.
+    expect(sim.rungs[0]!.promoted).not.toContain('mlp-wide/adam/constant@1e-4');
+    expect(sim.epochsUsed).toBeLessThanOrEqual(2 * CORPUS_EPOCHS);
   });
 });
