@@ -66,3 +66,24 @@ test('a missing feature is imputed with the training mean and reported', async (
   const d = policy.suggest({ features: { 'probe.s': -2 } }, { top: 1 });
   expect(d.why.join(' ')).toMatch(/2 features missing, imputed with the training mean: basic\.noise, basic\.rows/);
 });
+
+describe('bad input', () => {
+  test('a NaN feature is treated as missing (imputed, reported); a feature the policy never saw is ignored', async () => {
+    const policy = knnLearner.load(await knnLearner.fit(examples, candidates, { seed: 1, holdOut: ['p3'] }));
+    const task = examples.find((e) => e.parentDataset === 'p3')!;
+    const plain = policy.suggest({ features: task.features }, { top: 1 });
+    const withNew = policy.suggest({ features: { ...task.features, 'newfeaturizer.x': 42 } }, { top: 1 });
+    expect(withNew.candidate).toEqual(plain.candidate);
+    const withNaN = policy.suggest({ features: { ...task.features, 'basic.noise': Number.NaN } }, { top: 1 });
+    expect(withNaN.why.join(' ')).toMatch(/1 of 3 features missing, imputed with the training mean: basic\.noise/);
+  });
+
+  test('runs without task features: feature-based learners refuse with NO_TRAINING_EXAMPLES, the task-independent ones train', async () => {
+    const bare = examples.map((e) => ({ ...e, features: {} }));
+    for (const learner of [knnLearner, lrProbeLearner]) {
+      await expect(learner.fit(bare, candidates, { seed: 1 })).rejects.toMatchObject({ code: 'NO_TRAINING_EXAMPLES', message: expect.stringMatching(/got no runs with task features to learn from/) });
+    }
+    const d = bestDefaultLearner.load(await bestDefaultLearner.fit(bare, candidates, { seed: 1 })).suggest({ features: {} });
+    expect(d.candidate.model).toBe('mlp');
+  });
+});
