@@ -5,23 +5,28 @@
  * simpler one), trains it on the whole corpus and writes data/policy/ with a manifest that says
  * which learner won, by how much, and what the others scored.
  *
- * CLI: node dist/src/meta/build-default-policy.js [--out dir]
+ * CLI: node dist/src/meta/build-default-policy.js [--out dir] [--evaluation eval.json]
+ * (`--evaluation` reuses the JSON of an earlier `metatune eval --json` on the same corpus instead of
+ * evaluating again.)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultRuntime } from '../container.js';
 import { corpusExamples } from './corpus-examples.js';
-import { evaluateLeaveOneDatasetOut } from './evaluate.js';
+import { evaluateLeaveOneDatasetOut, type Evaluation } from './evaluate.js';
 import type { Learner } from './learner.js';
 import { writePolicy } from './policy-file.js';
 import { bundledPolicyDir } from './suggest.js';
+import { resolveBackend } from '../tfjs/backend.js';
 
-export async function buildDefaultPolicy(outDir: string = bundledPolicyDir(), log: (l: string) => void = console.log): Promise<{ chosen: string }> {
+export async function buildDefaultPolicy(outDir: string = bundledPolicyDir(), log: (l: string) => void = console.log, evaluationFile?: string): Promise<{ chosen: string }> {
   const runtime = defaultRuntime();
   const learners = runtime.contributions<Learner>('learners').map((c) => c.value);
   const src = await corpusExamples(runtime, { log });
-  const ev = await evaluateLeaveOneDatasetOut({ learners, examples: src.examples, candidates: src.candidates, seed: 1, budgets: [2] });
+  const ev: Evaluation = evaluationFile
+    ? (JSON.parse(readFileSync(evaluationFile, 'utf8')) as Evaluation)
+    : await evaluateLeaveOneDatasetOut({ learners, examples: src.examples, candidates: src.candidates, seed: 1, budgets: [2], log });
   const base = ev.summaries.find((s) => s.learner === 'best-default')!;
   const better = ev.summaries.filter((s) => s.diffToBestDefault && s.diffToBestDefault.hi < 0).sort((a, b) => a.mean - b.mean);
   const chosen = better[0] ?? base;
@@ -53,6 +58,10 @@ export async function buildDefaultPolicy(outDir: string = bundledPolicyDir(), lo
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const i = process.argv.indexOf('--out');
-  await buildDefaultPolicy(i > 0 ? process.argv[i + 1] : undefined);
+  const flag = (name: string) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? process.argv[i + 1] : undefined;
+  };
+  await resolveBackend();
+  await buildDefaultPolicy(flag('--out'), console.log, flag('--evaluation'));
 }
