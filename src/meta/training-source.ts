@@ -21,7 +21,7 @@ import { examplesFromTraces, type ExamplesResult } from './examples.js';
 import { featurizeForPolicy, suiteTaskFeatures } from './features.js';
 
 export interface TrainingSourceArgs {
-  /** "corpus", a store URL (`file:…`, `postgres://…`, `memory:`), or a logs file/folder. */
+  /** "corpus" (bundled), "corpus:<dir>", a store URL (`file:…`, `postgres://…`, `memory:`), or a logs file/folder. */
   readonly from: string;
   readonly runtime: MetatuneRuntime;
   /** Opens a store URL through the runtime's store factories. */
@@ -61,6 +61,11 @@ async function collect(store: TraceStore): Promise<TraceRecord[]> {
 export async function trainingSource(args: TrainingSourceArgs): Promise<TrainingSource> {
   const cwd = args.cwd ?? process.cwd();
   if (args.from === 'corpus') return summarise(await corpusExamples(args.runtime, { log: args.log, withFeatures: args.withFeatures }), 'corpus');
+  // `corpus:<dir>`: a corpus folder built by `npm run corpus -- --out <dir>` (chunks + manifest.json).
+  if (args.from.startsWith('corpus:')) {
+    const dir = resolve(cwd, args.from.slice('corpus:'.length));
+    return summarise(await corpusExamples(args.runtime, { dir, log: args.log, withFeatures: args.withFeatures }), args.from);
+  }
   let taskRef: TaskRef | undefined;
   const features = new Map<string, Readonly<Record<string, number>>>();
   if (args.taskFile) {
