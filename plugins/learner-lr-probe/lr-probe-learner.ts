@@ -1,8 +1,8 @@
 /**
  * `lr-probe`: the learning rate is where the per-task signal lives (measured on the corpus:
  * optimizer × rate carries 40 % of the task × candidate interaction, the schedule family 4 %), so
- * this learner keeps the portfolio's first config (model / optimizer / schedule) and sets its peak
- * rate from the task's own cheap signal — the `probe` featurizer's loss-after-a-few-steps curve
+ * this learner keeps the portfolio's first config (model / optimizer / schedule; or, when the grid
+ * tried that config at one rate only, the best config that has a rate curve) and sets its peak rate from the task's own cheap signal — the `probe` featurizer's loss-after-a-few-steps curve
  * (fastai's lr_find idea) and the `basic` input-scale statistics — through a ridge regression fitted
  * on the corpus from those features to each task's best log rate.
  *
@@ -59,9 +59,24 @@ export const lrProbeLearner: Learner = {
     const portfolio = greedyPortfolio(train, candidates, 16).map((o) => o.candidateId);
     const table = regretTable(train, candidates);
     const configs = configGrids(table.candidates);
-    const cIndex = configs.findIndex((g) => g.key === configKeyOf(portfolio[0]!));
-    const config = configs[cIndex]!;
     const curves = taskCurves(table, configs);
+    // The config whose rate is learned: the portfolio's first if the grid tried it at several rates;
+    // otherwise the config with a rate curve (≥ 3 rates) whose best single rate has the lowest mean
+    // regret (a config tried at one rate leaves no rate to learn).
+    const meanAtBestRate = (c: number) => {
+      let best = Infinity;
+      configs[c]!.logRates.forEach((_, k) => {
+        const vals = curves.map((t) => t.regrets[c]![k]).filter((v): v is number => v !== null && v !== undefined);
+        if (vals.length > 0) best = Math.min(best, vals.reduce((a, b) => a + b, 0) / vals.length);
+      });
+      return best;
+    };
+    let cIndex = configs.findIndex((g) => g.key === configKeyOf(portfolio[0]!));
+    if (configs[cIndex]!.logRates.length < 3) {
+      const withCurves = configs.map((_, c) => c).filter((c) => configs[c]!.logRates.length >= 3);
+      if (withCurves.length > 0) cIndex = withCurves.reduce((a, b) => (meanAtBestRate(b) < meanAtBestRate(a) ? b : a));
+    }
+    const config = configs[cIndex]!;
     const names = commonFeatureNames(table.features, LR_PROBE_FEATURE_PREFIXES);
     const standardizer = fitStandardizer(table.features, names);
     const zs = table.features.map((f) => standardize(standardizer, f).z);
@@ -125,7 +140,7 @@ export const lrProbeLearner: Learner = {
             candidate: first,
             expectedRegret: cv,
             why: [
-              `${p.config.key} (the portfolio's first config) at learning rate ${lr(x)}, regressed from the task's probe curve and input scale (training mean best rate ${lr(p.meanBestLogRate)})`,
+              `${p.config.key} (the config whose rate this learner sets) at learning rate ${lr(x)}, regressed from the task's probe curve and input scale (training mean best rate ${lr(p.meanBestLogRate)})`,
               ...(raw !== x ? [`the regression said ${lr(raw)}; clipped to the corpus range ${lr(p.range[0])}–${lr(p.range[1])}`] : []),
               `leave-one-dataset-out regret of this rule on the training tasks: ${cv.toFixed(3)} (ridge λ = ${p.lambda})`,
             ],
