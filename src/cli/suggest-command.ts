@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { resolveBackend } from '../tfjs/backend.js';
 import Table from 'cli-table3';
 import { ValidationError } from '../core/errors.js';
 import { describeTask, loadPolicy } from '../meta/suggest.js';
@@ -35,6 +36,8 @@ export function registerSuggestCommand(program: Command, deps: LearnCommandDeps)
       if (!Number.isInteger(top) || top < 1) throw new ValidationError('INVALID_PARAMETER', `\`--top\` must be an integer >= 1. Received: --top=${JSON.stringify(o.top)}.`, { argument: 'top' });
       const { io } = deps;
       const runtime = await deps.runtime();
+      // Feature-based policies run the probe featurizer (a few tfjs steps): on the fastest backend.
+      await resolveBackend();
       const policy = loadPolicy(o.policy === 'default' ? undefined : o.policy.startsWith('/') ? o.policy : `${io.cwd}/${o.policy}`, runtime);
       const task = await taskFromOptions(o, io.cwd);
       const description = await describeTask(task, policy, runtime);
