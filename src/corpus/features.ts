@@ -11,9 +11,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { basicFeaturizer } from '../../plugins/featurizer-basic/basic-featurizer.js';
-import { landmarkFeaturizer } from '../../plugins/featurizer-landmark/landmark-featurizer.js';
-import { probeFeaturizer } from '../../plugins/featurizer-probe/probe-featurizer.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { displayPath, parseJson } from '../core/json-validation.js';
 import { featurizeTask } from '../tasks/featurize.js';
@@ -46,18 +43,15 @@ export interface CorpusFeatures {
   readonly tasks: Readonly<Record<string, CorpusTaskFeatures>>;
 }
 
-/** The featurizers recorded for the corpus, default arguments. */
-export function corpusFeaturizers(): Featurizer[] {
-  return [basicFeaturizer(), landmarkFeaturizer(), probeFeaturizer()];
-}
+/** Ids of the featurizers recorded for the corpus (taken from the runtime's registry, default arguments). */
+export const CORPUS_FEATURIZER_IDS: readonly string[] = ['basic', 'landmark', 'probe'];
 
 /** Featurizes every corpus task and writes `<outDir>/features.json` atomically. */
-export async function buildCorpusFeatures(options: { tasks?: readonly string[]; outDir?: string; log?: (line: string) => void } = {}): Promise<CorpusFeatures> {
+export async function buildCorpusFeatures(featurizers: readonly Featurizer[], options: { tasks?: readonly string[]; outDir?: string; log?: (line: string) => void } = {}): Promise<CorpusFeatures> {
   const log = options.log ?? ((l: string) => console.log(l));
   const tasks = options.tasks ?? CORPUS_TASKS;
   const outDir = resolve(options.outDir ?? bundledCorpusDir());
   const backend = await resolveBackend({ preferred: 'cpu', quiet: true });
-  const featurizers = corpusFeaturizers();
   const out: Record<string, CorpusTaskFeatures> = {};
   let ids: readonly string[] = [];
   for (const id of [...tasks].sort()) {
@@ -99,27 +93,4 @@ export function corpusFeatures(dir: string = bundledCorpusDir()): CorpusFeatures
     }
   }
   return doc;
-}
-
-function parseArgs(argv: readonly string[]): { outDir?: string; tasks?: string[] } {
-  const out: { outDir?: string; tasks?: string[] } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new ValidationError('MISSING_ARGUMENT', `${arg} needs a value.`, { argument: arg });
-      return v;
-    };
-    if (arg === '--out') out.outDir = value();
-    else if (arg === '--tasks') out.tasks = value().split(',').filter(Boolean);
-    else throw new ValidationError('UNKNOWN_ARGUMENT', `Unknown argument ${JSON.stringify(arg)}. Usage: node dist/src/corpus/features.js [--out dir] [--tasks a,b]`, { argument: arg });
-  }
-  return out;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildCorpusFeatures(parseArgs(process.argv.slice(2))).catch((err: unknown) => {
-    console.error(err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : err);
-    process.exitCode = 1;
-  });
 }

@@ -8,6 +8,9 @@ import { registerFitCommand } from '../../src/cli/fit-command.js';
 import { registerPredictCommand } from '../../src/cli/predict-command.js';
 import { main } from '../../src/cli/main.js';
 
+/** The learner `npm run policy` chose for the bundled default policy. */
+const DEFAULT_POLICY_LEARNER: string = JSON.parse(readFileSync(new URL('../../data/policy/manifest.json', import.meta.url), 'utf8')).chosen;
+
 const ANES = readFileSync('data/examples/anes96.csv', 'utf8').trim().split('\n');
 
 let dir: string;
@@ -48,8 +51,8 @@ describe('metatune fit / predict (CLI)', () => {
     expect(error).toBeUndefined();
     const s = JSON.parse(out);
     expect(s.backend).toBe('wasm');
-    // The bundled default policy ([7/9]): best-default won the leave-one-dataset-out selection.
-    expect(s.suggestion.learner.id).toBe('best-default');
+    // The bundled default policy: the learner `npm run policy` chose (data/policy/manifest.json).
+    expect(s.suggestion.learner.id).toBe(DEFAULT_POLICY_LEARNER);
     expect(s.suggestion.ranked[0].id).toBe(s.result.candidate.id);
     expect(s.suggestion.why.length + s.suggestion.ranked[0].why.length).toBeGreaterThan(0);
     expect(s.budget).toMatchObject({ requested: 1, planned: 1, used: 1 });
@@ -80,7 +83,7 @@ describe('metatune fit / predict (CLI)', () => {
     const { out, error } = await run(['fit', '--data', join(process.cwd(), 'data/examples/anes96.csv'), '--target', 'vote', '--epochs', '2', '--out', 'm2']);
     expect(error).toBeUndefined();
     expect(out).toMatch(/target "vote": classification \(2 classes: Clinton, Dole\)/);
-    expect(out).toMatch(/suggestion \(best-default\): /);
+    expect(out).toMatch(new RegExp(`suggestion \\(${DEFAULT_POLICY_LEARNER}\\): `));
     expect(out).toMatch(/budget: 1 run\(s\), used 1\.00 — the top suggestion trained once/);
     expect(out).toMatch(/│ metatune fit +│/);
     expect(out).toMatch(/saved to m2\/ .*metatune predict --model m2 --data new\.csv/);
