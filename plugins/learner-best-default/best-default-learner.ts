@@ -3,34 +3,15 @@
  * — the learned default every other learner must beat. Its ranked list is simply the candidates by
  * mean regret, so `--top k` gives the k best defaults.
  */
-import { checkArtifactLearner, finiteMean, finiteStd, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
-import { regretTable, withoutHeldOut } from '../../src/meta/examples.js';
+import { checkArtifactLearner, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
+import { withoutHeldOut } from '../../src/meta/examples.js';
+import { rankByMeanRegret, type RankedDefault } from '../../src/meta/portfolio.js';
 import type { Learner } from '../../src/meta/learner.js';
 import type { Policy, PolicyArtifact, RankedCandidate } from '../../src/meta/policy.js';
-
-export interface RankedDefault {
-  readonly candidateId: string;
-  readonly meanRegret: number;
-  readonly stdRegret: number;
-  readonly tasks: number;
-}
 
 interface Payload {
   readonly ranking: readonly RankedDefault[];
   readonly trainingTasks: number;
-}
-
-/** Candidates by mean regret over the tasks that ran them (those run on < half the tasks are left out). */
-export function rankByMeanRegret(examples: Parameters<Learner['fit']>[0], candidates: Parameters<Learner['fit']>[1]): RankedDefault[] {
-  const table = regretTable(examples, candidates);
-  const out: RankedDefault[] = [];
-  table.candidates.forEach((c, ci) => {
-    const col = table.regret.map((row) => row[ci]!);
-    const n = col.filter(Number.isFinite).length;
-    if (n === 0 || n < table.tasks.length / 2) return;
-    out.push({ candidateId: c.id, meanRegret: finiteMean(col), stdRegret: finiteStd(col), tasks: n });
-  });
-  return out.sort((a, b) => a.meanRegret - b.meanRegret || a.candidateId.localeCompare(b.candidateId));
 }
 
 export const bestDefaultLearner: Learner = {

@@ -7,4 +7,4 @@ export default new ContainerModule((options) => {
   options.bind(TOKENS.Learner).toConstantValue(bestDefaultLearner);
 });
 
-export { bestDefaultLearner, rankByMeanRegret, type RankedDefault } from './best-default-learner.js';
+export { bestDefaultLearner } from './best-default-learner.js';

@@ -7,13 +7,13 @@
  * (the weighted vote). A task farther from every training task than usual falls back to the
  * portfolio and says so.
  */
-import { checkArtifactLearner, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
+import { checkArtifactLearner, newArtifact, examplesWithFeatures, requireTop } from '../../src/meta/artifact.js';
 import type { Candidate } from '../../src/meta/candidate.js';
 import { withPeakLearningRate } from '../../src/meta/candidate-identity.js';
 import {
   configGrids, curveBestLogRate, curveRegretAt, taskCurves, weightedMedian, type ConfigGrid, type TaskCurves,
 } from '../../src/meta/config-curves.js';
-import { regretTable, withoutHeldOut } from '../../src/meta/examples.js';
+import { regretTable } from '../../src/meta/examples.js';
 import type { Learner } from '../../src/meta/learner.js';
 import type { Decision, Policy, PolicyArtifact, RankedCandidate, TaskDescription } from '../../src/meta/policy.js';
 import {
@@ -114,9 +114,7 @@ export const knnLearner: Learner = {
   description: 'Nearest training tasks in meta-feature space; per config, the median of the neighbours\' best learning rates',
   needsFeatures: true,
   async fit(examples, candidates, options) {
-    const all = withoutHeldOut(examples, options.holdOut);
-    const train = all.filter((e) => Object.keys(e.features).length > 0);
-    requireExamples(train, 'knn', 'runs with task features');
+    const train = examplesWithFeatures(examples, options, 'knn');
     const k = Number(options.config?.k ?? 5);
     const table = regretTable(train, candidates);
     const names = commonFeatureNames(table.features, KNN_FEATURE_PREFIXES);

@@ -12,10 +12,10 @@
  * in log-rate. A strong penalty shrinks the prediction to the weighted mean best rate, so with no
  * signal the learner degrades gracefully to a tuned default rate.
  */
-import { checkArtifactLearner, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
+import { checkArtifactLearner, newArtifact, examplesWithFeatures, requireTop } from '../../src/meta/artifact.js';
 import { configKeyOf, withPeakLearningRate } from '../../src/meta/candidate-identity.js';
 import { configGrids, curveBestLogRate, curveRegretAt, taskCurves, type ConfigGrid } from '../../src/meta/config-curves.js';
-import { regretTable, withoutHeldOut } from '../../src/meta/examples.js';
+import { regretTable } from '../../src/meta/examples.js';
 import type { Learner } from '../../src/meta/learner.js';
 import type { Policy, PolicyArtifact, RankedCandidate } from '../../src/meta/policy.js';
 import { greedyPortfolio } from '../../src/meta/portfolio.js';
@@ -53,9 +53,7 @@ export const lrProbeLearner: Learner = {
   description: "The portfolio's first config, with its peak learning rate regressed from the task's probe curve and input-scale statistics",
   needsFeatures: true,
   async fit(examples, candidates, options) {
-    const all = withoutHeldOut(examples, options.holdOut);
-    const train = all.filter((e) => Object.keys(e.features).length > 0);
-    requireExamples(train, 'lr-probe', 'runs with task features');
+    const train = examplesWithFeatures(examples, options, 'lr-probe');
     const portfolio = greedyPortfolio(train, candidates, 16).map((o) => o.candidateId);
     const table = regretTable(train, candidates);
     const configs = configGrids(table.candidates);

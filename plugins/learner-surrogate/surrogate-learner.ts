@@ -9,10 +9,11 @@
  * and tfjs's own shuffling is off. The weights are stored flat (payload.weights → weights.bin).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkArtifactLearner, newArtifact, requireExamples, requireTop } from '../../src/meta/artifact.js';
+import { checkArtifactLearner, newArtifact, examplesWithFeatures, requireTop } from '../../src/meta/artifact.js';
 import { configKeyOf, withPeakLearningRate } from '../../src/meta/candidate-identity.js';
 import { configGrids, type ConfigGrid } from '../../src/meta/config-curves.js';
-import { regretTable, withoutHeldOut } from '../../src/meta/examples.js';
+import { regretTable } from '../../src/meta/examples.js';
+import { rankByMeanRegret } from '../../src/meta/portfolio.js';
 import type { Learner } from '../../src/meta/learner.js';
 import type { Policy, PolicyArtifact, RankedCandidate } from '../../src/meta/policy.js';
 import { commonFeatureNames, fitStandardizer, standardize, type Standardizer } from '../../src/meta/standardize.js';
@@ -81,9 +82,7 @@ export const surrogateLearner: Learner = {
   description: 'A tfjs MLP ensemble predicting normalised regret from task features × candidate encoding; argmin with the spread as confidence',
   needsFeatures: true,
   async fit(examples, candidates, options) {
-    const all = withoutHeldOut(examples, options.holdOut);
-    const train = all.filter((e) => Object.keys(e.features).length > 0);
-    requireExamples(train, 'surrogate', 'runs with task features');
+    const train = examplesWithFeatures(examples, options, 'surrogate');
     const members = Number(options.config?.members ?? 3);
     const epochs = Number(options.config?.epochs ?? 12);
     const hidden = [32, 16];
@@ -110,14 +109,8 @@ export const surrogateLearner: Learner = {
     const order = shuffleInPlace(rows.map((_, i) => i), seededRandom(options.seed));
     const x = tf.tensor2d(order.map((i) => rows[i]!));
     const y = tf.tensor2d(order.map((i) => [ys[i]!]));
-    // The learned default: lowest mean regret over the training tasks.
-    let defaultCandidate = table.candidates[0]!.id;
-    let bestMean = Infinity;
-    table.candidates.forEach((c, ci) => {
-      const col = table.regret.map((row) => row[ci]!).filter(Number.isFinite);
-      const m = col.reduce((a, b) => a + b, 0) / Math.max(1, col.length);
-      if (col.length >= table.tasks.length / 2 && m < bestMean) (bestMean = m), (defaultCandidate = c.id);
-    });
+    // The learned default: lowest mean regret over the training tasks (best-default's pick).
+    const defaultCandidate = rankByMeanRegret(train, table.candidates)[0]!.candidateId;
     const kappa = Number(options.config?.kappa ?? 1);
     const weights: number[] = [];
     let shapes: number[][] = [];

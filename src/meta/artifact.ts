@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../core/errors.js';
 import type { Candidate } from './candidate.js';
+import { withoutHeldOut } from './examples.js';
 import type { LearnerFitOptions, TrainingExample } from './learner.js';
 import { POLICY_FORMAT_VERSION, type PolicyArtifact } from './policy.js';
 
@@ -83,4 +84,14 @@ export function requireTop(top: number | undefined): number {
   const k = top ?? 1;
   if (!Number.isInteger(k) || k < 1) throw new ValidationError('INVALID_ARGUMENT', `\`top\` must be an integer ≥ 1. Received: top=${String(top)}.`, { top });
   return k;
+}
+
+/**
+ * What a feature-based learner trains on: the examples outside the held-out parents that carry task
+ * features; NO_TRAINING_EXAMPLES when none do.
+ */
+export function examplesWithFeatures(examples: readonly TrainingExample[], options: LearnerFitOptions, learner: string): TrainingExample[] {
+  const train = withoutHeldOut(examples, options.holdOut).filter((e) => Object.keys(e.features).length > 0);
+  requireExamples(train, learner, 'runs with task features');
+  return train;
 }

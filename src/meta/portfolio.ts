@@ -1,9 +1,11 @@
 /**
- * Greedy portfolio construction (Metz et al. 2020; auto-sklearn 2.0): each entry is the candidate
+ * The two task-independent rankings: candidates by mean regret (best-default, and the learned
+ * default feature-based learners keep as their anchor), and greedy portfolio construction (Metz et al. 2020; auto-sklearn 2.0): each entry is the candidate
  * whose addition lowers the mean min-regret over the training tasks the most. Shared by the
  * `portfolio` learner and by feature-based learners that fall back to it out of distribution.
  */
 import type { Candidate } from './candidate.js';
+import { finiteMean, finiteStd } from './artifact.js';
 import { regretTable } from './examples.js';
 import type { TrainingExample } from './learner.js';
 
@@ -44,5 +46,27 @@ export function greedyPortfolio(examples: readonly TrainingExample[], candidates
     order.push({ candidateId: table.candidates[best]!.id, minRegretAfter: bestScore / T, meanRegret: bestOwn / T });
   }
   return order;
+}
+
+
+export interface RankedDefault {
+  readonly candidateId: string;
+  readonly meanRegret: number;
+  readonly stdRegret: number;
+  readonly tasks: number;
+}
+
+
+/** Candidates by mean regret over the tasks that ran them (those run on < half the tasks are left out). */
+export function rankByMeanRegret(examples: readonly TrainingExample[], candidates: readonly Candidate[]): RankedDefault[] {
+  const table = regretTable(examples, candidates);
+  const out: RankedDefault[] = [];
+  table.candidates.forEach((c, ci) => {
+    const col = table.regret.map((row) => row[ci]!);
+    const n = col.filter(Number.isFinite).length;
+    if (n === 0 || n < table.tasks.length / 2) return;
+    out.push({ candidateId: c.id, meanRegret: finiteMean(col), stdRegret: finiteStd(col), tasks: n });
+  });
+  return out.sort((a, b) => a.meanRegret - b.meanRegret || a.candidateId.localeCompare(b.candidateId));
 }
 
