@@ -20,6 +20,8 @@ export interface CliContext {
   openStore(flag?: string): Promise<TraceStore>;
   /** `--backend`, else the config file's `backend`, else undefined (the best available one). */
   backend(flag?: string): Promise<BackendName | undefined>;
+  /** `--allow-outside` was given: task files may read data outside their folder. */
+  allowOutside(): boolean;
 }
 
 export function createCliContext(program: Command, io: CliIO = processIO): CliContext {
@@ -40,6 +42,9 @@ export function createCliContext(program: Command, io: CliIO = processIO): CliCo
     },
     async backend(flag) {
       return (flag as BackendName | undefined) ?? (await ctx.runtime()).config?.config.backend;
+    },
+    allowOutside() {
+      return program.opts<{ allowOutside?: boolean }>().allowOutside === true;
     },
   };
   return ctx;

@@ -7,4 +7,6 @@ export interface LearnCommandDeps {
   readonly io: CliIO;
   runtime(): Promise<MetatuneRuntime>;
   openStore(url: string): Promise<TraceStore>;
+  /** `--allow-outside`: task files may read data outside their folder. */
+  allowOutside?(): boolean;
 }

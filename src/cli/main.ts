@@ -101,6 +101,7 @@ export function buildProgram(io: CliIO): Command {
     .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'config file to read (default: metatune.config.json in the current folder, if any)')
     .option('--plugin <name|path>', 'load a third-party plugin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--allow-outside', "let task files read data outside their own folder (only for task files you trust; see README's Security)")
     // Inherited by the subcommands added below: never process.exit, write through `io`.
     .exitOverride()
     .configureOutput({
@@ -132,7 +133,7 @@ export function buildProgram(io: CliIO): Command {
   registerSweepCommand(program, ctx);
   registerFitCommand(program, { io, runtime: () => ctx.runtime() });
   registerPredictCommand(program, io);
-  const learnDeps = { io, runtime: () => ctx.runtime(), openStore: (url: string) => ctx.openStore(url) };
+  const learnDeps = { io, runtime: () => ctx.runtime(), openStore: (url: string) => ctx.openStore(url), allowOutside: () => ctx.allowOutside() };
   registerTrainCommand(program, learnDeps);
   registerSuggestCommand(program, learnDeps);
   registerEvalCommand(program, learnDeps);

@@ -9,8 +9,8 @@ import { loadTask } from '../tasks/suite.js';
 import type { LoadedTask } from '../tasks/task.js';
 import type { LearnCommandDeps } from './learn-deps.js';
 
-async function taskFromOptions(o: { data?: string; target?: string; task?: string }, cwd: string): Promise<LoadedTask> {
-  if (o.task !== undefined) return loadTask(o.task.startsWith('/') || !o.task.endsWith('.json') ? o.task : `${cwd}/${o.task}`);
+async function taskFromOptions(o: { data?: string; target?: string; task?: string }, cwd: string, allowOutside: boolean): Promise<LoadedTask> {
+  if (o.task !== undefined) return loadTask(o.task.startsWith('/') || !o.task.endsWith('.json') ? o.task : `${cwd}/${o.task}`, allowOutside ? { allowOutside } : {});
   if (o.data === undefined || o.target === undefined) {
     throw new ValidationError('MISSING_ARGUMENT', 'Say which task: `--task <suite id | task.json>`, or `--data file.csv --target <column>`. Example: metatune suggest --data wine.csv --target class', {});
   }
@@ -39,7 +39,7 @@ export function registerSuggestCommand(program: Command, deps: LearnCommandDeps)
       // Feature-based policies run the probe featurizer (a few tfjs steps): on the fastest backend.
       await resolveBackend();
       const policy = loadPolicy(o.policy === 'default' ? undefined : o.policy.startsWith('/') ? o.policy : `${io.cwd}/${o.policy}`, runtime);
-      const task = await taskFromOptions(o, io.cwd);
+      const task = await taskFromOptions(o, io.cwd, deps.allowOutside?.() === true);
       const description = await describeTask(task, policy, runtime);
       const decision = policy.suggest(description, { top });
       if (o.json) {

@@ -141,6 +141,7 @@ export function registerSweepCommand(program: Command, ctx: CliContext, deps: Sw
           reductionFactor: integerOption('--reduction-factor', o.reductionFactor, 2),
           ...(deps.workerModule && { workerModule: deps.workerModule }),
           ...(backend && { backend }),
+          ...(ctx.allowOutside() && { allowOutside: true }),
           runtime,
           onEvent,
         });

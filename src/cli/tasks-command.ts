@@ -38,7 +38,7 @@ export function registerTasksCommand(program: Command, ctx: CliContext): Command
       if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) {
         throw new ValidationError('INVALID_PARAMETER', `\`--seed\` must be an integer >= 0. Received: --seed=${JSON.stringify(o.seed)}.`, { argument: 'seed' });
       }
-      const t = await loadTask(id, { seed });
+      const t = await loadTask(id, { seed, ...(ctx.allowOutside() && { allowOutside: true }) });
       const summary = {
         ...t.ref,
         inputShape: t.inputShape,

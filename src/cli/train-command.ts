@@ -35,7 +35,7 @@ export function registerTrainCommand(program: Command, deps: LearnCommandDeps): 
       await resolveBackend();
       const learner: Learner = learnerFor(runtime, o.learner);
       const seed = parseSeed(o.seed);
-      const src = await trainingSource({ from: o.from, runtime, openStore: deps.openStore, taskFile: o.task, cwd: io.cwd, withFeatures: learner.needsFeatures, log: (l) => io.stderr(`${l}\n`) });
+      const src = await trainingSource({ from: o.from, runtime, openStore: deps.openStore, taskFile: o.task, allowOutside: deps.allowOutside?.() === true, cwd: io.cwd, withFeatures: learner.needsFeatures, log: (l) => io.stderr(`${l}\n`) });
       let examples = src.examples;
       const notes: string[] = Object.entries(src.skipped).map(([why, n]) => `skipped ${n} runs: ${why}`);
       if (learner.needsFeatures) {

@@ -142,7 +142,7 @@ export const ERROR_CODES = {
   SUITE_NOT_FOUND: { exit: 1, meaning: 'the built-in task suite is missing from the installation' },
   TARGET_NOT_FOUND: { exit: 1, meaning: 'the target column is not in the data' },
   TASK_DATA_NOT_FOUND: { exit: 1, meaning: 'a task file\'s data file does not exist' },
-  TASK_DATA_OUTSIDE: { exit: 1, meaning: "a task file's data path leads outside its folder (set METATUNE_ALLOW_OUTSIDE=1 to trust it)" },
+  TASK_DATA_OUTSIDE: { exit: 1, meaning: "a task file's data path leads outside its folder (pass --allow-outside to trust it)" },
   TASK_FILE_NOT_FOUND: { exit: 1, meaning: '`--task x.json` names a task file that does not exist' },
   TASK_NOT_FOUND: { exit: 1, meaning: 'no suite task with that id' },
   TOO_FEW_DATASETS: { exit: 1, meaning: 'leave-one-dataset-out evaluation needs at least two parent datasets' },

@@ -28,6 +28,8 @@ export interface TrainingSourceArgs {
   readonly openStore: (url: string) => Promise<TraceStore>;
   /** A metatune task file (with data) every run belongs to; its features are computed. Defaults to the runs' own tasks. */
   readonly taskFile?: string;
+  /** Let the task file read data outside its folder (`--allow-outside`). */
+  readonly allowOutside?: boolean;
   readonly cwd?: string;
   /** Compute task features (for feature-based learners). Defaults to true. */
   readonly withFeatures?: boolean;
@@ -69,7 +71,7 @@ export async function trainingSource(args: TrainingSourceArgs): Promise<Training
   let taskRef: TaskRef | undefined;
   const features = new Map<string, Readonly<Record<string, number>>>();
   if (args.taskFile) {
-    const task = await loadTaskFile(resolve(cwd, args.taskFile));
+    const task = await loadTaskFile(resolve(cwd, args.taskFile), args.allowOutside ? { allowOutside: true } : {});
     taskRef = task.ref;
     features.set(task.ref.id, (await featurizeForPolicy(task, args.runtime)).features);
   }

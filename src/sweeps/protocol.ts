@@ -7,7 +7,7 @@ import type { RuntimeOrigin } from '../runtime.js';
 import type { TrialConfig, TrialResult } from './trial.js';
 
 export type ParentMessage =
-  | { readonly type: 'init'; readonly storeUrl: string; readonly sweepId: string; readonly backend?: string; readonly runtime?: RuntimeOrigin }
+  | { readonly type: 'init'; readonly storeUrl: string; readonly sweepId: string; readonly backend?: string; readonly runtime?: RuntimeOrigin; readonly allowOutside?: boolean }
   | { readonly type: 'trial'; readonly config: TrialConfig; readonly askEachEpoch: boolean }
   | { readonly type: 'decision'; readonly trialId: string; readonly epoch: number; readonly decision: 'continue' | 'prune' }
   | { readonly type: 'exit' };

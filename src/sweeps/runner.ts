@@ -71,6 +71,8 @@ export interface SweepOptions {
   readonly reductionFactor?: number;
   /** tfjs backend for trials (in-process and workers). Defaults to `METATUNE_BACKEND` / the default order. */
   readonly backend?: BackendName;
+  /** Let a task file read data outside its folder (`--allow-outside`; trust the task file first). Defaults to false. */
+  readonly allowOutside?: boolean;
   /** Compiled worker module. Defaults to worker.js next to this module (dist/src/sweeps/worker.js). */
   readonly workerModule?: string;
   /** Registries (zoo, schedules, stores); workers rebuild the same runtime from its `origin` (plugins, config). */
@@ -284,7 +286,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   });
   const plan = planTrials(options);
   // A task that does not load fails the command now, not every trial; in-process trials reuse it.
-  const taskCache = new Map<string, LoadedTask>([[`${options.task}@${options.seed ?? 0}`, await loadTask(options.task, { seed: options.seed ?? 0 })]]);
+  const taskCache = new Map<string, LoadedTask>([[`${options.task}@${options.seed ?? 0}`, await loadTask(options.task, { seed: options.seed ?? 0, ...(options.allowOutside && { allowOutside: true }) })]]);
   const sweepId = options.sweepId ?? defaultSweepId(options);
   const store = options.store ?? (await openStore(options.storeUrl, runtime));
   const ownStore = options.store === undefined;
@@ -341,6 +343,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
             sweepId,
             runtime,
             taskCache,
+            allowOutside: options.allowOutside === true,
             ...(halving && { decide: (epoch: number, logs: Readonly<Record<string, number>>) => decide(job.config.trialId, epoch, logs) }),
           });
         } catch (err) {
@@ -540,6 +543,7 @@ function runInWorkers(args: PoolArgs): Promise<string | undefined> {
         sweepId: args.sweepId,
         ...(options.backend && { backend: options.backend }),
         ...(options.runtime.origin && { runtime: options.runtime.origin }),
+        ...(options.allowOutside && { allowOutside: true }),
       });
     };
     for (let i = 0; i < count; i++) start();

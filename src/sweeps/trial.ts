@@ -49,13 +49,15 @@ export interface RunTrialDeps {
   readonly decide?: EpochDecider;
   /** Loaded tasks by `task@seed`, shared across trials of one process (loading mnist costs ~100 ms). */
   readonly taskCache?: Map<string, LoadedTask>;
+  /** Let a task file read data outside its folder (`--allow-outside`). Defaults to false. */
+  readonly allowOutside?: boolean;
 }
 
-async function cachedTask(config: TrialConfig, cache: Map<string, LoadedTask> | undefined): Promise<LoadedTask> {
+async function cachedTask(config: TrialConfig, cache: Map<string, LoadedTask> | undefined, allowOutside?: boolean): Promise<LoadedTask> {
   const key = `${config.task}@${config.seed}`;
   const hit = cache?.get(key);
   if (hit) return hit;
-  const task = await loadTask(config.task, { seed: config.seed });
+  const task = await loadTask(config.task, { seed: config.seed, ...(allowOutside && { allowOutside }) });
   cache?.set(key, task);
   return task;
 }
@@ -70,7 +72,7 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
   const epochs = requireInteger('epochs', config.epochs, 1, where);
   const batchSize = requireInteger('batchSize', config.batchSize, 1, where);
   const entry = zooEntryFor(config.model, runtime.models, where);
-  const task = await cachedTask(config, deps.taskCache);
+  const task = await cachedTask(config, deps.taskCache, deps.allowOutside);
 
   const runId = `${deps.runIdPrefix ?? `${deps.sweepId}:`}${config.trialId}`;
   const { name: _name, learningRate: _lr, ...hyperparameters } = config.optimizer;

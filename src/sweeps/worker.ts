@@ -24,6 +24,7 @@ const send = (m: WorkerMessage) => process.send!(m);
 let store: TraceStore | undefined;
 let runtime: MetatuneRuntime | undefined;
 let sweepId = '';
+let allowOutside = false;
 const taskCache = new Map<string, LoadedTask>();
 const pending = new Map<string, (d: 'continue' | 'prune') => void>();
 // Trials are handled one at a time, in order: a message that arrives while one trains waits here.
@@ -47,6 +48,7 @@ async function handle(msg: ParentMessage): Promise<void> {
     case 'init':
       try {
         sweepId = msg.sweepId;
+        allowOutside = msg.allowOutside === true;
         const info = await resolveBackend({ ...(msg.backend && { preferred: msg.backend as BackendName }), quiet: true });
         // The parent's plugins and config file: a third-party family or store scheme works here too.
         runtime = msg.runtime ? await createContainer(msg.runtime) : defaultRuntime();
@@ -65,6 +67,7 @@ async function handle(msg: ParentMessage): Promise<void> {
           runtime: runtime!,
           sweepId,
           taskCache,
+          allowOutside,
           ...(askEachEpoch && {
             decide: (epoch: number, logs: Readonly<Record<string, number>>) =>
               new Promise<'continue' | 'prune'>((resolve) => {

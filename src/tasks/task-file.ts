@@ -62,7 +62,7 @@ export interface LoadTaskOptions {
   readonly variant?: VariantSpec;
   /**
    * Let data paths leave the task file's folder (`../x.csv`, `/etc/…`). Defaults to false, or true
-   * when `$METATUNE_ALLOW_OUTSIDE` is `1`: a task file from elsewhere must not make metatune read
+   * when `$METATUNE_ALLOW_OUTSIDE` is `1` (the CLI's `--allow-outside` sets this option): a task file from elsewhere must not make metatune read
    * arbitrary files. The bundled suite (its data lives in a sibling folder) is trusted.
    */
   readonly allowOutside?: boolean;
@@ -102,7 +102,7 @@ export function resolveDataPath(taskFilePath: string, data: TaskFileData, field:
       throw new ValidationError(
         'TASK_DATA_OUTSIDE',
         `${taskLabel}: data.${field} ${JSON.stringify(rel)} leads outside ${data.package ? `the folder of package ${data.package}` : "the task file's folder"} (${base}); ` +
-          `metatune does not read files outside it for a task file. Fix: move the data into that folder, or, if you trust this task file, set METATUNE_ALLOW_OUTSIDE=1.`,
+          `metatune does not read files outside it for a task file. Fix: move the data into that folder, or, if you trust this task file, pass --allow-outside (METATUNE_ALLOW_OUTSIDE=1 in the environment does the same).`,
         { file: taskLabel, field, path: rel },
       );
     }
