@@ -89,7 +89,9 @@ export const tfeventsImporter: Importer = {
     if (badEventCount) notes.push(`${badEventCount} undecodable event(s) skipped`);
     if (cut.length) notes.push(...cut.map((c) => `${c}; the records before it were kept and the run is stored as incomplete (importing the grown file replaces it)`));
     const sourceKey = members.length > 1 ? 'train+validation' : split === 'val' ? 'validation' : split === 'train' ? 'train' : 'events';
-    const taskId = split ? `${basename(group)}` : taskIdForFile(file);
+    // Two folder levels (`projA/logs`), like taskIdForFile's `folder/stem`: TensorBoard runs usually
+    // live in a folder named `logs`, and one level made every project the same task.
+    const taskId = split ? `${basename(dirname(group))}/${basename(group)}` : taskIdForFile(file);
     yield {
       kind: 'run',
       run: {

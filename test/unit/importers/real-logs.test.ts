@@ -195,7 +195,7 @@ describe('real training logs', () => {
     const k = (await importWith(tf, kt, [kt, kv])).runs[0]!;
     expect(at(k.epochs, 0)).toMatchObject({ loss: 0.20479995012283325, metrics: { accuracy: 0.9404000043869019 } });
     expect(at(k.epochs, 0).val_loss).toBeCloseTo(0.0755, 4);
-    expect(k.task.id).toBe('logs');
+    expect(k.task.id).toBe('katib/logs'); // two folder levels: every TensorBoard project has a `logs`
   });
 
   it('optuna journals: spaced and compact separators, params and intermediate values', async () => {
