@@ -14,13 +14,22 @@ const MISSING = new Set(['', 'NA', 'N/A', 'None', 'null']);
 /** Rejections listed per file; the rest are counted. */
 const MAX_REJECTIONS = 10_000;
 
-/** Header of a CSVLogger file (`epoch,…`) or a pandas dump of History.history (`,loss,…`). */
-function parseHeader(line: string): string[] | undefined {
+/**
+ * Header of a CSVLogger file (`epoch,…`), a pandas dump of History.history (`,loss,…`), or one
+ * saved with `index=False` (`loss,accuracy,val_loss,…`: metric names only, `loss` among them —
+ * Keras always logs it — so that an ordinary data CSV is not taken for a training log). The
+ * result always starts with the epoch column; `noIndex` says it is not in the file (row order is
+ * the epoch).
+ */
+function parseHeader(line: string): { cells: string[]; noIndex: boolean } | undefined {
   const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-  if (cells.length < 2) return undefined;
-  if (cells[0] !== 'epoch' && cells[0] !== '') return undefined;
-  for (const c of cells.slice(1)) if (!METRIC_NAME.test(c)) return undefined;
-  return cells;
+  if (cells[0] === 'epoch' || cells[0] === '') {
+    if (cells.length < 2) return undefined;
+    for (const c of cells.slice(1)) if (!METRIC_NAME.test(c)) return undefined;
+    return { cells, noIndex: false };
+  }
+  if (!cells.includes('loss') || !cells.every((c) => METRIC_NAME.test(c))) return undefined;
+  return { cells: ['', ...cells], noIndex: true };
 }
 
 /**
@@ -40,7 +49,9 @@ export const kerasCsvImporter: Importer = {
     if (!header || lines.length < 2) return false;
     const second = lines[1]?.split(',')[0]?.trim();
     // The header alone (a run that never finished an epoch) is still a CSVLogger file.
-    return second === undefined || second === '' ? lines.length === 2 || lines[1] === '' : /^\d+$/.test(second);
+    if (second === undefined || second === '') return lines.length === 2 || lines[1] === '';
+    // Without an index column the first cell is a metric value, not an epoch.
+    return header.noIndex ? parseNumber(second) !== undefined : /^\d+$/.test(second);
   },
 
   async *import(input: ImportInput, ctx: ImportContext): AsyncGenerator<ImportEvent> {
@@ -55,6 +66,9 @@ export const kerasCsvImporter: Importer = {
     });
     let header: string[] | undefined;
     let pandas = false;
+    let noIndex = false;
+    /** Data rows seen (good or rejected): the epoch of a row in a file without an index column. */
+    let dataRows = 0;
     let stopped = false;
     const rowEpoch: number[] = [];
     const rowValues: Array<Array<number | undefined>> = [];
@@ -77,17 +91,24 @@ export const kerasCsvImporter: Importer = {
       lastLine = line;
       if (stopped) return;
       if (!header) {
-        header = parseHeader(record.join(','));
-        if (!header) {
+        const parsed = parseHeader(record.join(','));
+        if (!parsed) {
           reject({ line, field: 'header', expected: 'a CSVLogger header (epoch,metric,…)', found: shortText(record.join(',')), code: 'NOT_A_CSV_LOG' });
           stopped = true;
           return;
         }
-        pandas = header[0] === '';
+        header = parsed.cells;
+        noIndex = parsed.noIndex;
+        pandas = header[0] === '' && !noIndex;
         return;
       }
+      // `index=False`: the row's position is its epoch (counted before any check, so that a rejected
+      // row does not shift the epochs after it).
+      if (noIndex) record = [String(dataRows), ...record];
+      dataRows++;
       if (record.length !== header.length) {
-        reject({ line, field: 'columns', expected: `${header.length} cells (${header.length} header columns)`, found: `${record.length} cells`, code: 'RAGGED_ROW' });
+        const virtual = noIndex ? 1 : 0; // the epoch column added above is not in the file
+        reject({ line, field: 'columns', expected: `${header.length - virtual} cells (${header.length - virtual} header columns)`, found: `${record.length - virtual} cells`, code: 'RAGGED_ROW' });
         return;
       }
       const epochCell = record[0]!.trim();
@@ -168,6 +189,7 @@ export const kerasCsvImporter: Importer = {
     const notes: string[] = [];
     if (cutNote) notes.push(cutNote);
     if (pandas) notes.push('pandas-dumped History (empty first header cell): the index column is the epoch');
+    if (noIndex) notes.push('pandas-dumped History saved with index=False (no epoch column): row order is the epoch');
     let increasing = true;
     for (let i = 1; i < rowEpoch.length; i++) if (rowEpoch[i]! <= rowEpoch[i - 1]!) increasing = false;
     if (!increasing) {

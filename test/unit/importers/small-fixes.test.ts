@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinImporters, getStore } from '../../../src/container.js';
 import { runImport } from '../../../src/traces/import-runner.js';
+import { headOf, importWith, log } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -65,5 +66,45 @@ describe('file store: reading creates nothing', () => {
     await store.createRun({ task: { id: 't' } });
     expect(existsSync(join(folder, 'store.json'))).toBe(true);
     await store.close();
+  });
+});
+
+describe('keras-csv: a pandas History saved with index=False (no epoch column)', () => {
+  // The real EXPERT history (a pandas dump with its index column), re-saved as `to_csv(index=False)` would write it.
+  const withIndex = log('keras-history-csv/EXPERT__training_history.csv');
+  const withoutIndex = () => join(dir, 'expert-no-index.csv');
+  beforeAll(async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(withIndex, 'utf8');
+    await writeFile(withoutIndex(), text.split('\n').map((l) => (l === '' ? l : l.slice(l.indexOf(',') + 1))).join('\n'));
+  });
+
+  it('is sniffed as keras-csv and imports the same epochs as the indexed file, row order as the epoch', async () => {
+    const importers = await builtinImporters();
+    const keras = importers.find((i) => i.id === 'keras-csv')!;
+    expect(importers.find((i) => i.sniff({ path: withoutIndex(), head: headOf(withoutIndex()) }))?.id).toBe('keras-csv');
+    const a = (await importWith(keras, withIndex)).runs[0]!;
+    const b = await importWith(keras, withoutIndex());
+    expect(b.rejections).toEqual([]);
+    expect(b.runs[0]!.epochs).toEqual(a.epochs);
+    expect(b.runs[0]!.epochs).toHaveLength(150);
+    expect(b.runs[0]!.status).toBe('completed');
+    expect(b.runs[0]!.provenance.notes?.join(' ')).toMatch(/index=False \(no epoch column\): row order is the epoch/);
+  });
+
+  it('a bad row is rejected with its line and real column count, and does not shift the epochs after it', async () => {
+    const file = join(dir, 'history-no-index.csv');
+    await writeFile(file, 'loss,accuracy,val_loss,val_accuracy\n0.9,0.5,1.0,0.4\n0.8,0.6\n0.7,0.7,0.8,0.6\n');
+    const keras = (await builtinImporters()).find((i) => i.id === 'keras-csv')!;
+    const { runs, rejections } = await importWith(keras, file);
+    expect(rejections).toEqual([expect.objectContaining({ line: 3, code: 'RAGGED_ROW', expected: '4 cells (4 header columns)', found: '2 cells' })]);
+    expect(runs[0]!.epochs.map((e) => [e.epoch, e.loss])).toEqual([[0, 0.9], [2, 0.7]]);
+  });
+
+  it('an ordinary data CSV (no `loss` column) is not taken for a training log', async () => {
+    const file = join(dir, 'measurements.csv');
+    await writeFile(file, 'sepal_length,sepal_width,petal_length\n5.1,3.5,1.4\n4.9,3.0,1.4\n');
+    const importers = await builtinImporters();
+    expect(importers.find((i) => i.sniff({ path: file, head: headOf(file) }))?.id).toBeUndefined();
   });
 });
