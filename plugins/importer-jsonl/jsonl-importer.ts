@@ -29,6 +29,20 @@ interface OpenRun {
   modelParams?: Record<string, unknown>;
   optimizerParams?: Record<string, number | string | boolean | null>;
   schedule?: Record<string, unknown>;
+  /** Set when the file ends inside a record of this run: the run is stored `incomplete` with this note. */
+  cut?: string;
+}
+
+/** The run id of a record cut short (`{"run": "a", "epoch": 3, "lo`), when the cut left it readable. */
+function runIdOfCutRecord(text: string): string | undefined {
+  const m = /"run(?:_id)?"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)\s*[,}])/.exec(text);
+  if (!m) return undefined;
+  if (m[2] !== undefined) return String(Number(m[2]));
+  try {
+    return JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface JsonlImporterArgs {
@@ -99,14 +113,18 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
             ...(optimizer ? { optimizer } : {}),
             ...(run.schedule ? { schedule: run.schedule } : {}),
             epochs,
-            status: run.table.divergedAt !== undefined ? 'diverged' : 'completed',
-            ...(run.table.divergedAt !== undefined ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${run.table.divergedAt}` } } : {}),
-            provenance: { importer: JSONL_ID, file, line: run.firstLine, contentHash: run.hash.digest('hex'), sourceKey: run.id, ...(notes.length ? { notes } : {}) },
+            status: run.table.divergedAt !== undefined ? 'diverged' : run.cut ? 'incomplete' : 'completed',
+            ...(run.table.divergedAt !== undefined
+              ? { outcome: { epochsRun: epochs.length, reason: `non-finite loss at epoch ${run.table.divergedAt}` } }
+              : run.cut
+                ? { outcome: { epochsRun: epochs.length, reason: 'the log ends inside its last record (still being written, or cut short)' } }
+                : {}),
+            provenance: { importer: JSONL_ID, file, line: run.firstLine, contentHash: run.hash.digest('hex'), sourceKey: run.id, ...(notes.length || run.cut ? { notes: [...(run.cut ? [run.cut] : []), ...notes] } : {}) },
           },
         };
       };
 
-      for await (const { lines, firstLine } of readLineBatches(file, ctx.onBytes)) {
+      for await (const { lines, firstLine, unterminated } of readLineBatches(file, ctx.onBytes)) {
         const out: ImportEvent[] = [];
         for (let i = 0; i < lines.length; i++) {
           const text = lines[i]!;
@@ -118,6 +136,17 @@ export function jsonlImporter(args: JsonlImporterArgs = {}): Importer {
           try {
             rec = JSON.parse(text) as Record<string, unknown>;
           } catch (err) {
+            if (unterminated && i === lines.length - 1) {
+              // The file ends inside this line (no line break, and not a whole JSON object): a log still
+              // being written, or cut short. Not a bad record: its run is stored `incomplete`, and
+              // importing the grown file replaces that run.
+              const cutId = runIdOfCutRecord(text);
+              const owner = cutId !== undefined ? (current?.id === cutId ? current : open.get(cutId)) : current;
+              const note = `the file ends inside line ${line} (no line break: still being written, or cut short); that record was dropped and the run is stored as incomplete (importing the grown file replaces it)`;
+              if (owner) owner.cut = note;
+              else reject('run', 'a whole record', `the file ends inside line ${line}, the first record of a run${cutId !== undefined ? ` (${JSON.stringify(cutId)})` : ''} (still being written, or cut short)`, 'TRUNCATED_RECORD');
+              continue;
+            }
             reject(undefined, 'one JSON object per line', `${shortText(text, 40)} (${(err as Error).message})`, 'INVALID_JSON');
             continue;
           }

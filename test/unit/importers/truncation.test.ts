@@ -91,6 +91,48 @@ describe('truncated logs are stored incomplete, and the grown log replaces them'
     expect(runs[0]!.provenance?.notes ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/ends inside/)]));
   });
 
+  it('JSONL cut inside its last record: that run is stored incomplete (not a rejection), the grown file replaces it', async () => {
+    const store = await getStore('memory:');
+    // A real Keras log (capsule network, 50 epochs) written as JSONL records of two runs, the way a
+    // JSONL logger appends them: run "a" = epochs 0–24, then run "b" = epochs 25–49 renumbered from 0.
+    const text = await readFile(log('keras-csv/capsuleNetworkCIFAR10__log.csv'), 'utf8');
+    const [head, ...rows] = text.trimEnd().split('\n');
+    const names = head!.split(',');
+    const records = rows.map((row, r) => {
+      const cells = row.split(',');
+      const rec: Record<string, unknown> = { run: r < 25 ? 'a' : 'b', epoch: r % 25 };
+      names.forEach((n, c) => {
+        if (c > 0) rec[n] = Number(cells[c]);
+      });
+      return JSON.stringify(rec);
+    });
+    const full = `${records.join('\n')}\n`;
+    const path = join(dir, 'cut.jsonl');
+    await writeFile(path, full.slice(0, full.length - 20)); // the file ends inside run b's epoch 24
+    const first = await runImport({ paths: [path], importers, store });
+    expect(first).toMatchObject({ imported: 2, rejectedCount: 0 });
+    const [a, b] = await all(store);
+    expect(a).toMatchObject({ status: 'completed', provenance: { sourceKey: 'a' } });
+    expect(a!.epochs).toHaveLength(25);
+    expect(b).toMatchObject({ status: 'incomplete', provenance: { sourceKey: 'b' }, outcome: { reason: expect.stringMatching(/ends inside its last record/) } });
+    expect(b!.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 24 }, (_, i) => i)); // epoch 24 dropped
+    expect(b!.provenance?.notes?.join(' ')).toMatch(/ends inside line 50 .*dropped.*incomplete/);
+    await writeFile(path, full);
+    expect(await runImport({ paths: [path], importers, store })).toMatchObject({ imported: 1, replaced: 1, duplicates: 1 });
+    const runs = await all(store);
+    expect(runs.map((r) => [r.id, r.status, r.epochs.length])).toEqual([[a!.id, 'completed', 25], [b!.id, 'completed', 25]]);
+  });
+
+  it('JSONL: a file cut inside the first record of a new run is a TRUNCATED_RECORD rejection, the runs before it are kept', async () => {
+    const store = await getStore('memory:');
+    const path = join(dir, 'cut-first.jsonl');
+    await writeFile(path, '{"run": "a", "epoch": 0, "loss": 0.9}\n{"run": "a", "epoch": 1, "loss": 0.8}\n{"run": "b", "epoch": 0, "lo');
+    const summary = await runImport({ paths: [path], importers, store });
+    expect(summary).toMatchObject({ imported: 1, rejectedCount: 1 });
+    expect(summary.rejected[0]).toMatchObject({ line: 3, code: 'TRUNCATED_RECORD', found: expect.stringMatching(/first record of a run \("b"\)/) });
+    expect((await all(store))[0]).toMatchObject({ status: 'completed', provenance: { sourceKey: 'a' } });
+  });
+
   it('MLflow: a point cut before its step is dropped (incomplete); a complete line without a step is rejected with file:line', async () => {
     const src = log('mlflow/diffusers/mlruns');
     const root = join(dir, 'mlruns');
