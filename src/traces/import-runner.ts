@@ -34,7 +34,10 @@ export interface ImportRunArgs {
   /**
    * Replace what an earlier import stored from the same source (a fixed log: same importer, file and
    * source key; an interchange record: same id) instead of adding a run / reporting RUN_CONFLICT.
-   * Defaults to false (runs stored `incomplete` are replaced anyway).
+   * Defaults to false (runs stored `incomplete` are replaced anyway). With it, runs an earlier
+   * import took from a re-imported log file that the file no longer yields (a fixed JSONL holding
+   * fewer runs) are deleted — only for files read without any rejection, so a bad line never costs
+   * a stored run.
    */
   readonly replace?: boolean;
   /** Runs written per store call (one file rewrite / one transaction). Defaults to 500. */
@@ -65,6 +68,8 @@ export interface ImportSummary {
   readonly imported: number;
   /** Of `imported`: runs that replaced the run stored from the same source (an `incomplete` one, or any with `--replace`). */
   readonly replaced: number;
+  /** With `replace`: runs deleted because the re-imported file they came from no longer yields them. */
+  readonly removed: number;
   readonly duplicates: number;
   readonly epochs: number;
   readonly runs: ImportedRunInfo[];
@@ -289,9 +294,12 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
     }
   };
 
+  /** Files (by importer) that were read without a rejection: with `replace`, their stale runs go. */
+  const cleanFiles = new Map<string, Set<string>>();
   try {
     for (const a of assigned) {
       byFormat[a.importer.id] = (byFormat[a.importer.id] ?? 0) + 1;
+      const rejectedBefore = rejectedCount;
       const ctx = { peers: peers.get(a.importer.id)!, ...(args.task ? { task: args.task } : {}), ...(args.onBytes ? { onBytes: args.onBytes } : {}) };
       try {
         for await (const ev of a.importer.import({ path: a.path, head: a.head }, ctx)) {
@@ -315,17 +323,23 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
         if (!(err instanceof MetatuneError) && !isReadError(err)) throw err;
         reject({ kind: 'rejection', file: a.path, expected: `a readable ${a.importer.id} file`, found: (err as Error).message, code: err instanceof MetatuneError ? err.code : 'READ_FAILED' });
       }
+      if (rejectedCount === rejectedBefore) {
+        const set = cleanFiles.get(a.importer.id) ?? new Set<string>();
+        cleanFiles.set(a.importer.id, set.add(a.path));
+      }
     }
     await flush();
   } catch (err) {
     if (err instanceof StoreFailure) throw storeFailed(err.error, runs);
     throw err;
   }
+  const removed = args.replace && !dryRun ? await removeStaleRuns(store!, cleanFiles, runs) : 0;
   return {
     files: assigned.length,
     bytes: totalBytes,
     imported: runs.filter((r) => !r.duplicate).length,
     replaced,
+    removed,
     duplicates: runs.filter((r) => r.duplicate).length,
     epochs,
     runs,
@@ -334,6 +348,27 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
     skipped,
     byFormat,
   };
+}
+
+/**
+ * `import --replace` of a fixed file: the runs an earlier import stored from that file (same
+ * importer, same path) that this import did not yield are stale — the fix removed them — and are
+ * deleted. Interchange files are left alone: their records are identified by id, not by file.
+ */
+async function removeStaleRuns(store: TraceStore, cleanFiles: ReadonlyMap<string, ReadonlySet<string>>, yielded: readonly ImportedRunInfo[]): Promise<number> {
+  const keep = new Set(yielded.map((r) => r.id));
+  const stale: string[] = [];
+  try {
+    for (const [importer, files] of cleanFiles) {
+      if (importer === TRACES_IMPORTER) continue;
+      for await (const run of store.query({ importer })) {
+        if (run.provenance && run.provenance.file !== undefined && files.has(run.provenance.file) && !keep.has(run.id)) stale.push(run.id);
+      }
+    }
+    return stale.length ? await store.deleteRuns(stale) : 0;
+  } catch (err) {
+    throw storeFailed(err, yielded);
+  }
 }
 
 function safeSniff(importer: Importer, path: string, head: Buffer): boolean {

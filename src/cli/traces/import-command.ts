@@ -45,6 +45,7 @@ export function formatSummary(summary: ImportSummary, cwd: string, dryRun: boole
     .join(', ');
   lines.push(`${dryRun ? 'would import' : 'imported'}: ${summary.imported} run(s), ${summary.epochs} epoch record(s) from ${summary.files} file(s)${formats ? ` (${formats})` : ''}`);
   if (summary.replaced) lines.push(`of which replaced an earlier import of the same source: ${summary.replaced}`);
+  if (summary.removed) lines.push(`removed (the re-imported file no longer holds them): ${summary.removed}`);
   lines.push(`duplicates skipped: ${summary.duplicates}`);
   lines.push(`rejected: ${summary.rejectedCount}`);
   for (const r of summary.rejected.slice(0, 50)) lines.push(`  ${formatRejection({ ...r, file: rel(r.file) })}`);

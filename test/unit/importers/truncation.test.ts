@@ -176,4 +176,34 @@ describe('truncated logs are stored incomplete, and the grown log replaces them'
     expect(runs[0]!.epochs.map((e) => e.loss)).toEqual([0.9, 0.7, 0.5]);
     await store.close();
   });
+
+  it('import --replace of a fixed file that holds fewer runs deletes the runs it no longer yields; a file with rejections keeps its old runs', async () => {
+    const store = await getStore(`file:${join(dir, 'replace-fewer.json')}`);
+    const path = join(dir, 'runs.jsonl');
+    const other = join(dir, 'other.jsonl');
+    const rec = (run: string, epoch: number, loss: number) => JSON.stringify({ run, epoch, loss });
+    // The first log wrongly split one run in three (a logger bug); another file holds run "z".
+    await writeFile(path, [rec('a', 0, 0.9), rec('a-retry', 0, 0.8), rec('a-retry2', 0, 0.7)].join('\n') + '\n');
+    await writeFile(other, `${rec('z', 0, 0.5)}\n`);
+    expect(await runImport({ paths: [path, other], importers, store })).toMatchObject({ imported: 4 });
+    const before = await all(store);
+    // Fixed: one run with three epochs.
+    await writeFile(path, [rec('a', 0, 0.9), rec('a', 1, 0.8), rec('a', 2, 0.7)].join('\n') + '\n');
+    const fixed = await runImport({ paths: [path], importers, store, replace: true });
+    expect(fixed).toMatchObject({ imported: 1, replaced: 1, removed: 2, rejectedCount: 0 });
+    const after = await all(store);
+    const bySource = (runs: TraceRecord[]) => [...runs].sort((x, y) => String(x.provenance?.sourceKey).localeCompare(String(y.provenance?.sourceKey)));
+    expect(bySource(after).map((r) => [r.provenance?.sourceKey, r.epochs.length])).toEqual([['a', 3], ['z', 1]]);
+    expect(bySource(after)[0]!.id).toBe(bySource(before)[0]!.id); // replaced in place
+    // A re-import with a rejected line deletes nothing: the bad line might have been a stored run.
+    await writeFile(path, [rec('a', 0, 0.9), '{"run": "b", "epoch": "x"}', ''].join('\n'));
+    const withBadLine = await runImport({ paths: [path], importers, store, replace: true });
+    expect(withBadLine).toMatchObject({ removed: 0, rejectedCount: 1 });
+    expect(bySource(await all(store)).map((r) => r.provenance?.sourceKey)).toEqual(['a', 'z']);
+    // Without --replace nothing is ever deleted.
+    await writeFile(path, `${rec('c', 0, 0.4)}\n`);
+    expect(await runImport({ paths: [path], importers, store })).toMatchObject({ imported: 1, removed: 0 });
+    expect(await store.count()).toBe(3);
+    await store.close();
+  });
 });
