@@ -15,8 +15,8 @@
  * Successive halving counts rung values of trials that did not fail only: a failed attempt's values
  * are dropped live (`SuccessiveHalving.forget`) and not restored on resume, so a resumed sweep
  * starts from the same rung state the live one had.
- * The sweep id defaults to a hash of task, space, strategy, seed, budget and overrides, so the
- * same command resumes the same sweep. One sweep id must be run by one process at a time.
+ * The sweep id defaults to a hash of task, space, strategy, seed and overrides (and the budget, for
+ * halving only), so the same command resumes the same sweep and a larger --budget extends it. One sweep id must be run by one process at a time.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -129,7 +129,11 @@ export interface SweepSummary {
 
 /** The default sweep id: a hash of everything that defines the plan. */
 export function defaultSweepId(o: Pick<SweepOptions, 'task' | 'space' | 'strategy' | 'seed' | 'budget' | 'epochs' | 'batchSize' | 'minResource' | 'reductionFactor'>): string {
-  const key = JSON.stringify([o.task, o.space ?? DEFAULT_SPACE, o.strategy, o.seed ?? 0, o.budget ?? null, o.epochs ?? null, o.batchSize ?? null, o.minResource ?? null, o.reductionFactor ?? null]);
+  // Random and grid trials do not depend on the budget (trial i is draw i / grid point i), so the
+  // budget is left out of their id: raising --budget extends the same sweep instead of starting a
+  // new one. Successive halving's rungs depend on how many trials there are: its id keeps it.
+  const budget = o.strategy === 'halving' ? (o.budget ?? null) : null;
+  const key = JSON.stringify([o.task, o.space ?? DEFAULT_SPACE, o.strategy, o.seed ?? 0, budget, o.epochs ?? null, o.batchSize ?? null, o.minResource ?? null, o.reductionFactor ?? null]);
   return `sweep-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 

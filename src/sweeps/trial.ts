@@ -83,8 +83,10 @@ export async function runTrial(config: TrialConfig, deps: RunTrialDeps): Promise
     model: { zooId: entry.id },
     optimizerHyperparameters: hyperparameters as Record<string, number | string>,
     provenance: { importer: 'sweep', sourceKey: deps.sweepId },
-    // An interrupted trial is re-run, not continued: one write for all its epochs is enough.
-    epochsPerWrite: Number.POSITIVE_INFINITY,
+    // Every epoch is written when it ends, so an attempt killed mid-trial keeps the epochs it
+    // finished (stored `failed`/`interrupted` on resume, beside the re-run): a partial learning
+    // curve is still a measurement. One small append per epoch (the file store journals it).
+    epochsPerWrite: 1,
   });
   const valLosses: number[] = [];
   const decide = deps.decide;

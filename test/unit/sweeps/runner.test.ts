@@ -131,8 +131,21 @@ describe('runSweep in-process', () => {
     const o = { task: 'iris', strategy: 'random' as const, budget: 5, seed: 0 };
     expect(defaultSweepId(o)).toBe(defaultSweepId({ ...o }));
     expect(defaultSweepId(o)).toMatch(/^sweep-[0-9a-f]{12}$/);
-    expect(defaultSweepId({ ...o, budget: 6 })).not.toBe(defaultSweepId(o));
     expect(defaultSweepId({ ...o, seed: 1 })).not.toBe(defaultSweepId(o));
+    // Random and grid: trial i does not depend on the budget, so a larger budget is the same sweep.
+    expect(defaultSweepId({ ...o, budget: 6 })).toBe(defaultSweepId(o));
+    expect(defaultSweepId({ ...o, strategy: 'grid', budget: 6 })).toBe(defaultSweepId({ ...o, strategy: 'grid' }));
+    // Halving: the rungs depend on the number of trials.
+    expect(defaultSweepId({ ...o, strategy: 'halving', budget: 6 })).not.toBe(defaultSweepId({ ...o, strategy: 'halving' }));
+  });
+
+  it('raising --budget extends a random sweep (default id): finished trials are kept, only the new ones train', async () => {
+    const base = { task: 'iris', space: { ...SPACE, epochs: 1 }, strategy: 'random' as const, storeUrl: 'memory:', store, seed: 11 };
+    const first = await runSweep({ ...base, budget: 2 });
+    const second = await runSweep({ ...base, budget: 3 });
+    expect(second.sweepId).toBe(first.sweepId);
+    expect(second.resumed).toBe(2);
+    expect(second.trials.map((t) => [t.trialId, t.previous])).toEqual([['t0', true], ['t1', true], ['t2', false]]);
   });
 });
 

@@ -44,6 +44,19 @@ describe('runTrial: one candidate trained on a real task and stored as a trace',
     expect(run.epochs[2].lr).toBeCloseTo(0.005 * (1 + Math.cos((Math.PI * 23) / 24)), 9);
   });
 
+  it('every epoch is in the store as soon as it ends (a killed attempt keeps its finished epochs)', async () => {
+    const seen: number[] = [];
+    await runTrial({ ...base, trialId: 't-durable', epochs: 3 }, {
+      store,
+      sweepId: 's1',
+      decide: async () => {
+        seen.push((await store.getRun('s1:t-durable')).epochs.length);
+        return 'continue';
+      },
+    });
+    expect(seen).toEqual([1, 2]); // asked after epochs 0 and 1 (not after the last)
+  });
+
   it('a pruned trial is stored as pruned after the epoch it was stopped at', async () => {
     const result = await runTrial({ ...base, trialId: 't1', epochs: 4 }, { store, sweepId: 's1', decide: (epoch) => (epoch === 1 ? 'prune' : 'continue') });
     expect(result.status).toBe('pruned');
