@@ -39,15 +39,23 @@ export function groupByConfig(candidates: readonly Candidate[]): Map<string, Con
  */
 export function regretAtRate(row: Float64Array, group: ConfigRates, x: number): number {
   const pts = group.indices.map((ci, k) => ({ x: group.logRates[k]!, y: row[ci]! })).filter((p) => Number.isFinite(p.y));
-  if (pts.length === 0) return Number.NaN;
-  if (x <= pts[0]!.x) return pts[0]!.y;
-  if (x >= pts[pts.length - 1]!.x) return pts[pts.length - 1]!.y;
-  for (let k = 1; k < pts.length; k++) {
-    const a = pts[k - 1]!;
-    const b = pts[k]!;
-    if (x <= b.x) return a.y + ((b.y - a.y) * (x - a.x)) / (b.x - a.x);
+  return interpolateCurve(Float64Array.from(pts, (p) => p.x), Float64Array.from(pts, (p) => p.y), x);
+}
+
+/**
+ * `regretAtRate` on a curve already reduced to its finite points (`xs` increasing): linear between
+ * the bracketing points, the edge value outside, NaN when empty. Allocates nothing, so a learner
+ * can precompute the points once and score many rates per call (knn's `suggest`).
+ */
+export function interpolateCurve(xs: Float64Array, ys: Float64Array, x: number): number {
+  const n = xs.length;
+  if (n === 0) return Number.NaN;
+  if (x <= xs[0]!) return ys[0]!;
+  if (x >= xs[n - 1]!) return ys[n - 1]!;
+  for (let k = 1; k < n; k++) {
+    if (x <= xs[k]!) return ys[k - 1]! + ((ys[k]! - ys[k - 1]!) * (x - xs[k - 1]!)) / (xs[k]! - xs[k - 1]!);
   }
-  return pts[pts.length - 1]!.y;
+  return ys[n - 1]!;
 }
 
 /**

@@ -51,7 +51,7 @@ describe('runTrial: one candidate trained on a real task and stored as a trace',
       sweepId: 's1',
       decide: async () => {
         seen.push((await store.getRun('s1:t-durable')).epochs.length);
-        return 'continue';
+        return 'continue' as const;
       },
     });
     expect(seen).toEqual([1, 2]); // asked after epochs 0 and 1 (not after the last)
