@@ -54,6 +54,8 @@ export interface MetatuneRuntime {
   readonly models: Registry<ModelZooEntry>;
   /** Manifests of every loaded plugin, built-ins first. */
   readonly plugins: readonly PluginManifest[];
+  /** Where each loaded plugin came from ("built-in", a config file's entry, `--plugin`), in load order (`--verbose`). */
+  readonly pluginOrigins: ReadonlyArray<{ readonly id: string; readonly origin: string; readonly manifestFile: string }>;
   /** The config file that was read, if any. */
   readonly config?: LoadedConfig;
   /** How `createContainer` built it (absent for runtimes built from sources directly). */
@@ -84,6 +86,7 @@ export function buildRuntime(sources: readonly PluginSource[], config?: LoadedCo
   const learners = registry<Learner>('learners', 'learner', 'UNKNOWN_LEARNER');
   const models = registry<ModelZooEntry>('models', 'model', 'UNKNOWN_MODEL');
   const plugins = Object.freeze(loaded.map((p) => p.manifest));
+  const pluginOrigins = Object.freeze(sources.map((s) => Object.freeze({ id: s.manifest.id, origin: s.origin, manifestFile: s.manifestFile })));
 
   const container = new Container();
   for (const kind of CONTRIBUTION_KIND_NAMES) {
@@ -93,5 +96,5 @@ export function buildRuntime(sources: readonly PluginSource[], config?: LoadedCo
   container.bind(TOKENS.OptimizerAdapterRegistry).toConstantValue(optimizers);
   container.bind(TOKENS.PluginManifests).toConstantValue(plugins);
 
-  return { container, schedules, optimizers, stores, importers, featurizers, learners, models, plugins, config, ...(origin && { origin }), contributions };
+  return { container, schedules, optimizers, stores, importers, featurizers, learners, models, plugins, pluginOrigins, config, ...(origin && { origin }), contributions };
 }

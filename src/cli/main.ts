@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import type { MetatuneRuntime } from '../runtime.js';
 import { createCliContext } from './context.js';
 import { registerDemoCommand } from './demo.js';
 import { registerFamiliesCommand } from './families.js';
@@ -91,6 +92,19 @@ function ignoreClosedStdout(): void {
   });
 }
 
+/**
+ * `--verbose`: plugins and config files run code (README, Security), so say exactly which config
+ * file was read and which third-party plugins were imported, from where.
+ */
+function describeLoaded(runtime: MetatuneRuntime): string {
+  const lines = [runtime.config ? `config: ${runtime.config.file}` : 'config: none (no metatune.config.json in this folder, no --config)'];
+  const builtin = runtime.pluginOrigins.filter((p) => p.origin === 'built-in').length;
+  const thirdParty = runtime.pluginOrigins.filter((p) => p.origin !== 'built-in');
+  lines.push(`plugins: ${builtin} built-in${thirdParty.length ? `, ${thirdParty.length} third-party:` : ', no third-party plugin'}`);
+  for (const p of thirdParty) lines.push(`  ${p.id} from ${p.origin} (${p.manifestFile})`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** Builds the commander program. Exported for tests and for embedding. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command();
@@ -101,6 +115,7 @@ export function buildProgram(io: CliIO): Command {
     .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'config file to read (default: metatune.config.json in the current folder, if any)')
     .option('--plugin <name|path>', 'load a third-party plugin (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--verbose', 'say which config file was read and which plugins were loaded from where (on stderr)')
     .option('--allow-outside', "let task files read data outside their own folder (only for task files you trust; see README's Security)")
     // Inherited by the subcommands added below: never process.exit, write through `io`.
     .exitOverride()
@@ -117,7 +132,8 @@ export function buildProgram(io: CliIO): Command {
   // Every command starts from the same runtime: a bad --plugin or config file fails all of them alike,
   // and none can silently ignore them.
   program.hook('preAction', async () => {
-    await ctx.runtime();
+    const runtime = await ctx.runtime();
+    if (program.opts<{ verbose?: boolean }>().verbose) io.stderr(describeLoaded(runtime));
   });
   registerScheduleCommand(program, ctx);
   registerValidateCommand(program, ctx);

@@ -125,3 +125,18 @@ describe('what was broken, run for real', () => {
     expect(JSON.parse(flag.out)).toMatchObject({ url: 'memory:', runs: 0 });
   }, 60_000);
 });
+
+describe('--verbose says what was loaded (README, Security)', () => {
+  it('names the config file read and each third-party plugin with where it came from', async () => {
+    const configDir = join(ROOT, 'test/fixtures/config/valid');
+    const { code, err } = await run(['--verbose', 'families'], configDir);
+    expect(code).toBe(0);
+    expect(err).toContain(`config: ${join(configDir, 'metatune.config.json')}`);
+    expect(err).toMatch(/plugins: \d+ built-in, 1 third-party:\n {2}sqrt-decay from \.\.\/\.\.\/plugins\/sqrt-decay \(.*sqrt-decay\/plugin\.json\)/);
+    const withFlag = await run(['--verbose', '--plugin', SQRT_PLUGIN, 'families']);
+    expect(withFlag.err).toMatch(/config: none/);
+    expect(withFlag.err).toMatch(/sqrt-decay from .*sqrt-decay/);
+    // Without --verbose nothing is said.
+    expect((await run(['families'], configDir)).err).toBe('');
+  });
+});
