@@ -7,6 +7,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   setupFiles: ['<rootDir>/test/setup/quiet-tfjs.ts'],
+  // Probes PostgreSQL once: its tests skip with one loud line where none answers (required in CI).
+  globalSetup: '<rootDir>/test/setup/postgres-global.mjs',
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
 };

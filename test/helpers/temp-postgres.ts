@@ -2,6 +2,7 @@
  * A throw-away PostgreSQL database per test file, on the server at 127.0.0.1:5432 (override with
  * METATUNE_TEST_PG_URL, pointing at a database the user may CREATE DATABASE from).
  */
+import { describe, it } from '@jest/globals';
 import pg from 'pg';
 
 export const PG_ADMIN_URL = process.env.METATUNE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -51,3 +52,16 @@ export async function createTempDatabase(prefix = 'metatune_test'): Promise<Temp
     },
   };
 }
+
+/**
+ * Whether the PostgreSQL tests run: test/setup/postgres-global.mjs probed the server once for the
+ * whole run. `undefined` (a test file run without that setup) counts as up: the test then fails
+ * loudly on connect instead of skipping silently.
+ */
+export const POSTGRES_AVAILABLE = process.env.METATUNE_TEST_PG !== 'down';
+
+/** `describe` for PostgreSQL-only blocks: skipped (with the setup's one loud line) where no server answers. */
+export const describePostgres: typeof describe = POSTGRES_AVAILABLE ? describe : (describe.skip as typeof describe);
+
+/** `it` for one PostgreSQL test inside a block that also tests other stores. */
+export const itPostgres: typeof it = POSTGRES_AVAILABLE ? it : (it.skip as typeof it);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registerStoreCommand } from '../../../src/cli/traces/store-command.js';
 import { getStore } from '../../../src/container.js';
-import { createTempDatabase, type TempDatabase } from '../../helpers/temp-postgres.js';
+import { createTempDatabase, itPostgres, POSTGRES_AVAILABLE, type TempDatabase } from '../../helpers/temp-postgres.js';
 import { createCliContext } from '../../../src/cli/context.js';
 
 async function run(...args: string[]): Promise<string> {
@@ -21,7 +21,7 @@ describe('metatune store', () => {
   let db: TempDatabase;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'metatune-store-cli-'));
-    db = await createTempDatabase('metatune_cli');
+    if (POSTGRES_AVAILABLE) db = await createTempDatabase('metatune_cli');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -44,7 +44,7 @@ describe('metatune store', () => {
     expect(json).toMatchObject({ url, runs: 2, tasks: 2, epochs: 1, byStatus: { running: 1, diverged: 1 } });
   });
 
-  it('migrate applies pending Postgres migrations, then reports the schema current', async () => {
+  itPostgres('migrate applies pending Postgres migrations, then reports the schema current', async () => {
     const first = await run('store', 'migrate', '--store', db.url);
     expect(first).toMatch(/applied 3 migration\(s\), schema version 3:\n\s+1\s+initial tables[\s\S]*\n\s+2\s+indexes[\s\S]*\n\s+3\s+status 'incomplete'/);
     expect(await run('store', 'migrate', '--store', db.url)).toMatch(/schema is up to date \(version 3\)/);

@@ -12,7 +12,7 @@ import { getStore } from '../../../src/container.js';
 import { builtinImporters } from '../../../src/container.js';
 import { runImport } from '../../../src/traces/import-runner.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/tcp-fault-proxy.js';
-import { createTempDatabase, type TempDatabase } from '../../helpers/temp-postgres.js';
+import { createTempDatabase, describePostgres, POSTGRES_AVAILABLE, type TempDatabase } from '../../helpers/temp-postgres.js';
 
 let dir: string;
 let db: TempDatabase;
@@ -27,6 +27,7 @@ const withParams = (url: string, params: Record<string, string>) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'metatune-pg-faults-'));
+  if (!POSTGRES_AVAILABLE) return;
   db = await createTempDatabase('metatune_faults');
   await (await getStore(db.url)).close();
   const lines: string[] = [];
@@ -48,7 +49,7 @@ async function freshProxy(): Promise<FaultProxy> {
 
 const count = async () => Number((await db.sql<{ n: string }>('SELECT count(*) AS n FROM runs'))[0]!.n);
 
-describe('PostgreSQL store under faults', () => {
+describePostgres('PostgreSQL store under faults', () => {
   it('a connection dropped mid-import is STORE_CONNECTION_LOST naming what was committed; re-running completes it', async () => {
     await db.sql('TRUNCATE runs, epochs, batches, policies');
     const p = await freshProxy();

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { PostgresTraceStore, migratePostgres } from '../../../plugins/store-postgres/postgres-store.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../plugins/store-postgres/migrations/index.js';
 import { getStore } from '../../../src/container.js';
-import { createTempDatabase, PG_ADMIN_URL, type TempDatabase } from '../../helpers/temp-postgres.js';
+import { createTempDatabase, describePostgres, PG_ADMIN_URL, type TempDatabase } from '../../helpers/temp-postgres.js';
 
 const admin = new URL(PG_ADMIN_URL);
 const at = (patch: { user?: string; password?: string; port?: number; db?: string }) => {
@@ -16,7 +16,7 @@ const at = (patch: { user?: string; password?: string; port?: number; db?: strin
   return u.toString();
 };
 
-describe('postgres connection errors', () => {
+describePostgres('postgres connection errors', () => {
   it('connection refused → STORE_UNREACHABLE naming host:port, password redacted', async () => {
     const url = at({ port: 1, password: 'hunter2' });
     const err = await getStore(url).catch((e) => e);
@@ -40,7 +40,7 @@ describe('postgres connection errors', () => {
   });
 });
 
-describe('postgres migrations', () => {
+describePostgres('postgres migrations', () => {
   let db: TempDatabase;
   beforeAll(async () => {
     db = await createTempDatabase('metatune_mig');
@@ -102,7 +102,7 @@ describe('postgres migrations', () => {
   });
 });
 
-describe('postgres streaming', () => {
+describePostgres('postgres streaming', () => {
   let db: TempDatabase;
   beforeAll(async () => {
     db = await createTempDatabase('metatune_stream');
