@@ -64,8 +64,18 @@ export function withPeakLearningRate(candidate: Candidate, lr: number): Candidat
   };
 }
 
-function scheduleFamilyOf(schedule: unknown): string {
-  return scheduleNameOf(schedule) ?? 'constant';
+/**
+ * The schedule's tag in candidate ids, as the corpus grid names it: the grid's warm-up + cosine
+ * template is a `warmup` spec wrapping `cosine_decay`, tagged `warmup_cosine` — so a run `fit`
+ * recorded from a grid candidate (or any warm-up + cosine run) gets the grid's config key, and
+ * the learners see one candidate, not two. Any other warm-up wrapper is `warmup_<inner family>`.
+ */
+export function scheduleTagOf(schedule: unknown): string {
+  const family = scheduleNameOf(schedule) ?? 'constant';
+  if (family !== 'warmup') return family;
+  const after = scheduleNameOf((schedule as { params?: { after?: unknown } }).params?.after);
+  if (after === undefined) return family;
+  return after === 'cosine_decay' ? 'warmup_cosine' : `warmup_${after}`;
 }
 
 function numberIn(h: Readonly<Record<string, unknown>> | undefined, keys: readonly string[]): number | undefined {
@@ -77,13 +87,14 @@ function numberIn(h: Readonly<Record<string, unknown>> | undefined, keys: readon
 }
 
 /**
- * The candidate a trace ran. Corpus and sweep runs (`corpus:<task>:<candidate id>`) map back to
+ * The candidate a trace ran. Corpus and fit runs (`corpus:<task>:<candidate id>`, `fit:<id>:<candidate id>`) map back to
  * the grid's placeholder spec, so the candidate fits any task size; other runs get an id built
  * from model, optimizer, schedule family and rate, and keep the spec they recorded.
  * Undefined when the trace says too little (no optimizer and no learning rate).
  */
 export function candidateOfTrace(trace: TraceRecord): Candidate | undefined {
-  const m = /^corpus:[^:]+:(.+?)(?:#s\d+)?$/.exec(trace.id);
+  // Corpus runs are `corpus:<task>:<candidate id>[#s<seed>]`; `metatune fit` records `fit:<fit id>:<candidate id>`.
+  const m = /^(?:corpus|fit):[^:]+:(.+?)(?:#s\d+)?$/.exec(trace.id);
   if (m) {
     const fromGrid = gridById().get(m[1]!);
     if (fromGrid) return fromGrid;
@@ -100,5 +111,5 @@ export function candidateOfTrace(trace: TraceRecord): Candidate | undefined {
   const optimizer: Record<string, number | string> = { name, learningRate: lr };
   const momentum = numberIn(hp, ['momentum']);
   if (name === 'momentum' && momentum !== undefined) optimizer.momentum = momentum;
-  return { id: `${model}/${name}/${scheduleFamilyOf(schedule)}@${formatRate(Number(lr.toPrecision(3)))}`, model, optimizer: optimizer as OptimizerConfig, schedule };
+  return { id: `${model}/${name}/${scheduleTagOf(schedule)}@${formatRate(Number(lr.toPrecision(3)))}`, model, optimizer: optimizer as OptimizerConfig, schedule };
 }
