@@ -16,6 +16,9 @@
  * exporters used before (papaparse is the only one of the two with a writer; csv-parse's sibling
  * csv-stringify would be a third package).
  *
+ * csv-parse left package.json when papaparse won: to rerun the comparison, install it without
+ * saving first (`npm install --no-save csv-parse@7.0.3`); without it only papaparse is timed.
+ *
  * Run: `npm run build && nice -n 5 node dist/bench/csv-parse.js [--repeats 5]`
  */
 import { createReadStream, existsSync, readdirSync, writeFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -23,11 +26,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { parse } from 'csv-parse';
 import Papa from 'papaparse';
 import { machineLine, describeMachine } from './lib/machine.js';
 import { formatNumber, printTable } from './lib/table.js';
 import { median } from './lib/timing.js';
+
+type CsvParser = NodeJS.ReadWriteStream & AsyncIterable<unknown>;
+type CsvParse = (options: Record<string, unknown>) => CsvParser;
+
+/** csv-parse when installed (`npm install --no-save csv-parse@7.0.3`), else undefined. */
+async function loadCsvParse(): Promise<CsvParse | undefined> {
+  const name = 'csv-parse'; // a variable, so that tsc does not need the package
+  try {
+    return ((await import(name)) as { parse: CsvParse }).parse;
+  } catch {
+    return undefined;
+  }
+}
+const parse: CsvParse | undefined = await loadCsvParse();
 
 interface Counted {
   rows: number;
@@ -51,7 +67,7 @@ function heapSampler(): { sample(): void; peak(): number } {
 
 const csvParseAsIterator: Reader = async (path) => {
   const heap = heapSampler();
-  const parser = parse({ info: true, skip_empty_lines: true, bom: true, relax_column_count: true });
+  const parser = parse!({ info: true, skip_empty_lines: true, bom: true, relax_column_count: true });
   createReadStream(path).pipe(parser);
   let rows = 0;
   let cells = 0;
@@ -66,7 +82,7 @@ const csvParseAsIterator: Reader = async (path) => {
 const csvParseEvents: Reader = (path) =>
   new Promise((resolve, reject) => {
     const heap = heapSampler();
-    const parser = parse({ skip_empty_lines: true, bom: true, relax_column_count: true });
+    const parser = parse!({ skip_empty_lines: true, bom: true, relax_column_count: true });
     let rows = 0;
     let cells = 0;
     parser.on('data', (record: string[]) => {
@@ -104,8 +120,12 @@ const papaStep: Reader = (path) =>
   });
 
 const READERS: ReadonlyArray<[string, Reader]> = [
-  ['csv-parse (for await, info)', csvParseAsIterator],
-  ['csv-parse (data events)', csvParseEvents],
+  ...(parse
+    ? ([
+        ['csv-parse (for await, info)', csvParseAsIterator],
+        ['csv-parse (data events)', csvParseEvents],
+      ] as Array<[string, Reader]>)
+    : []),
   ['papaparse (step)', papaStep],
 ];
 
@@ -160,6 +180,7 @@ export async function runCsvBench(repeats = 5): Promise<void> {
     }
 
     console.log(machineLine(describeMachine()));
+    if (!parse) console.log('csv-parse is not installed: timing papaparse alone (npm install --no-save csv-parse@7.0.3 to compare)');
     console.log(`CSV readers, streaming from disk; median of ${repeats} repeats (after 1 warm-up), the variants alternating`);
     const rows: Array<Array<string | number>> = [];
     for (const input of inputs) {
@@ -191,13 +212,14 @@ export async function runCsvBench(repeats = 5): Promise<void> {
       }
       const med = times.map(median);
       const agree = counts.every((c) => c.rows === counts[0]!.rows && c.cells === counts[0]!.cells);
-      const best = Math.min(med[0]!, med[1]!);
+      const papa = READERS.length - 1;
+      const best = parse ? Math.min(med[0]!, med[1]!) : Number.NaN;
       rows.push([
         input.name,
-        counts[2]!.rows,
+        counts[papa]!.rows,
         (bytes / 2 ** 20).toFixed(2),
         ...med.map((m) => formatNumber(m)),
-        `${(best / med[2]!).toFixed(1)}x`,
+        parse ? `${(best / med[papa]!).toFixed(1)}x` : '– (csv-parse not installed)',
         agree ? 'yes' : `NO (${counts.map((c) => `${c.rows}/${c.cells}`).join(' vs ')})`,
       ]);
     }

@@ -1,13 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { predictFile } from '../fit/predict.js';
+import { predictFile, predictionsCsv } from '../fit/predict.js';
 import type { BackendName } from '../tfjs/backend.js';
 import type { CliIO } from './io.js';
-
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function registerPredictCommand(program: Command, io: CliIO): void {
   program
@@ -40,8 +35,6 @@ export function registerPredictCommand(program: Command, io: CliIO): void {
         io.stderr(`wrote ${result.rows} predictions to ${String(o.out)}\n`);
         return;
       }
-      const header = result.classes ? ['prediction', ...result.classes.map((c) => `p_${c}`)] : ['prediction'];
-      const lines = result.predictions.map((p, i) => [p, ...(result.probabilities?.[i]?.map((v) => Number(v.toPrecision(6))) ?? [])].map(csvCell).join(','));
-      io.stdout(`${header.map(csvCell).join(',')}\n${lines.join('\n')}\n`);
+      io.stdout(predictionsCsv(result));
     });
 }

@@ -4,6 +4,7 @@
  * exactly as the training rows were.
  */
 import { writeFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { resolve } from 'node:path';
 import { resolveBackend, type BackendName } from '../tfjs/backend.js';
 import { evaluateRows } from './fit.js';
@@ -37,9 +38,11 @@ export interface PredictResult {
   readonly notes: readonly string[];
 }
 
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** `prediction[,p_<class>…]` rows (probabilities to 6 significant digits), as `--out` and stdout print them. */
+export function predictionsCsv(result: Pick<PredictResult, 'classes' | 'predictions' | 'probabilities'>): string {
+  const header = result.classes ? ['prediction', ...result.classes.map((c) => `p_${c}`)] : ['prediction'];
+  const rows = result.predictions.map((p, i) => [p, ...(result.probabilities?.[i]?.map((v) => Number(v.toPrecision(6))) ?? [])]);
+  return `${Papa.unparse([header, ...rows], { newline: '\n' })}\n`;
 }
 
 export async function predictFile(args: PredictArgs): Promise<PredictResult> {
@@ -60,12 +63,9 @@ export async function predictFile(args: PredictArgs): Promise<PredictResult> {
       predictions = Array.from(out, (v) => v * s.std + s.mean);
     }
     const metrics = inputs.y ? evaluateRows(model, spec, inputs.x, inputs.y, inputs.n) : undefined;
-    if (args.out) {
-      const header = spec.kind === 'classification' ? ['prediction', ...spec.classNames!.map((c) => `p_${c}`)] : ['prediction'];
-      const lines = predictions.map((p, i) => [p, ...(probabilities?.[i]?.map((v) => Number(v.toPrecision(6))) ?? [])].map(csvCell).join(','));
-      writeFileSync(args.out, `${header.map(csvCell).join(',')}\n${lines.join('\n')}\n`);
-    }
-    return { rows: inputs.n, kind: spec.kind, ...(spec.classNames && { classes: spec.classNames }), predictions, ...(probabilities && { probabilities }), ...(metrics && { metrics }), notes: inputs.notes };
+    const result: PredictResult = { rows: inputs.n, kind: spec.kind, ...(spec.classNames && { classes: spec.classNames }), predictions, ...(probabilities && { probabilities }), ...(metrics && { metrics }), notes: inputs.notes };
+    if (args.out) writeFileSync(args.out, predictionsCsv(result));
+    return result;
   } finally {
     model.dispose();
   }

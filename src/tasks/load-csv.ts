@@ -1,11 +1,12 @@
 /**
- * CSV (and TSV, gzip-compressed or not) → RawTable, streamed through csv-parse so a large file is
+ * CSV (and TSV, gzip-compressed or not) → RawTable, streamed through papaparse (the project's one
+ * CSV library, chosen in bench/csv-parse.ts: 2.5-4x faster than csv-parse here) so a large file is
  * never held as text. Header detection, a delimiter option, a target column by name or index, text
  * columns either rejected (default) or kept as text for one-hot encoding in prepare.ts.
  */
 import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { parse, CsvError } from 'csv-parse';
+import Papa from 'papaparse';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { ColumnBuilder, DEFAULT_NA_VALUES, parseCell, type RawColumn, type RawTable } from './raw-table.js';
 import { notADataset, nonNumericColumn, resolveTargetIndex, type CategoricalPolicy, allowsText } from './load-common.js';
@@ -33,57 +34,109 @@ export interface CsvLoadArgs {
 
 interface Rec {
   readonly cells: string[];
+  /** The line the record starts on (1-based; a quoted cell may run over several lines). */
   readonly line: number;
 }
 
-/** Streams records with their line numbers; parse errors become MALFORMED_CSV / NOT_A_DATASET naming the line. */
-async function* records(path: string, label: string, delimiter: string, skipLines = 0): AsyncGenerator<Rec> {
+/** papaparse's quote errors, under the codes csv-parse gave them (kept in `details.csvCode`). */
+const QUOTE_ERRORS: Readonly<Record<string, { code: string; what: string }>> = {
+  MissingQuotes: { code: 'CSV_QUOTE_NOT_CLOSED', what: 'quote not closed: the quoted cell that opens on this line is still open at the end of the file' },
+  InvalidQuotes: { code: 'CSV_INVALID_CLOSING_QUOTE', what: 'invalid closing quote: a quoted cell is followed by text instead of the delimiter or a line break' },
+};
+
+function malformed(label: string, line: number, what: string, csvCode: string, delimiter: string): ValidationError {
+  return new ValidationError(
+    'MALFORMED_CSV',
+    `${label}:${line}: ${what}. Fix: check the delimiter ("delimiter" in the task file's data; now ${JSON.stringify(delimiter)}) and the quoting on that line.`,
+    { file: label, line, csvCode },
+  );
+}
+
+/**
+ * Streams the records of a CSV file to `onRecord` (synchronously, one call per record: a promise per
+ * row would cost more than the parsing), with the line each starts on. Empty lines are skipped but
+ * counted; the first record (after `skipLines`) fixes the number of columns; parse errors become
+ * MALFORMED_CSV / NOT_A_DATASET naming the line. An exception from `onRecord` stops the parse and
+ * rejects with it.
+ */
+async function readRecords(path: string, label: string, delimiter: string, skipLines: number, onRecord: (rec: Rec) => void): Promise<void> {
   if (!existsSync(path)) {
     throw new NotFoundError('FILE_NOT_FOUND', `${label}: no such file. Check the path (relative paths start from ${process.cwd()}).`, { file: path });
   }
-  sniffBinary(path, label);
-  const input = createReadStream(path);
-  const parser = parse({ delimiter, info: true, skip_empty_lines: true, bom: true, from_line: skipLines + 1 });
-  const source = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-  // .pipe() does not forward errors: a read or gunzip failure must end the parser with that error.
-  input.on('error', (e: Error) => parser.destroy(e));
-  if (source !== input) source.on('error', (e: Error) => parser.destroy(e));
-  source.pipe(parser);
+  const bom = sniffBinary(path, label);
+  const gz = path.endsWith('.gz');
+  const input = createReadStream(path, { start: bom ? 3 : 0 });
+  const source = gz ? input.pipe(createGunzip()) : input;
+  // .pipe() does not forward errors: a read failure must end the gunzip stream with that error.
+  if (gz) input.on('error', (e: Error) => source.destroy(e));
+  // Decoded by the stream: papaparse would decode each chunk alone and break a UTF-8 character
+  // that straddles two chunks.
+  source.setEncoding('utf8');
+  let line = 1;
+  let width = -1;
+  let failure: unknown;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const cells = item.record;
-      if (cells.some((c) => c.includes('\u0000'))) {
-        throw notADataset(label, `line ${item.info.lines}`, 'a text table (CSV)', 'binary data (NUL bytes)');
-      }
-      yield { cells, line: item.info.lines };
-    }
+    await new Promise<void>((resolve, reject) => {
+      Papa.parse<string[]>(source as unknown as File, {
+        delimiter,
+        header: false,
+        dynamicTyping: false,
+        skipEmptyLines: false,
+        step: (result, parser) => {
+          if (failure !== undefined) return;
+          const cells = result.data;
+          const start = line;
+          // papaparse reports records, not lines: count the line breaks inside quoted cells.
+          for (const cell of cells) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) line++;
+          line++;
+          // A BOM the stream could not skip (inside gzip) sits in front of the first cell.
+          if (start === 1 && cells[0]?.charCodeAt(0) === 0xfeff) cells[0] = cells[0].slice(1).replace(/^"(.*)"$/s, '$1').replace(/""/g, '"');
+          if (start <= skipLines) return;
+          if (cells.length === 1 && cells[0] === '') return; // an empty line
+          try {
+            const quote = result.errors.find((e) => QUOTE_ERRORS[e.code]);
+            if (quote) throw malformed(label, start, QUOTE_ERRORS[quote.code]!.what, QUOTE_ERRORS[quote.code]!.code, delimiter);
+            if (width < 0) width = cells.length;
+            else if (cells.length !== width) {
+              throw malformed(label, start, `inconsistent number of columns: expect ${width}, got ${cells.length} on line ${start}`, 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH', delimiter);
+            }
+            if (cells.some((c) => c.includes('\u0000'))) {
+              throw notADataset(label, `line ${start}`, 'a text table (CSV)', 'binary data (NUL bytes)');
+            }
+            onRecord({ cells, line: start });
+          } catch (err) {
+            failure = err;
+            parser.abort();
+          }
+        },
+        complete: () => (failure === undefined ? resolve() : reject(failure)),
+        error: (err: Error) => reject(err),
+      });
+    });
   } catch (err) {
-    if (err instanceof CsvError) {
-      const line = (err as CsvError & { lines?: number }).lines;
-      throw new ValidationError(
-        'MALFORMED_CSV',
-        `${label}:${line ?? '?'}: ${err.message.replace(/^Invalid Record Length: /, 'inconsistent number of columns: ')}. Fix: check the delimiter ("delimiter" in the task file's data; now ${JSON.stringify(delimiter)}) and the quoting on that line.`,
-        { file: label, line, csvCode: err.code },
-        { cause: err },
-      );
-    }
     if ((err as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
       throw notADataset(label, 'byte 0', 'gzip-compressed CSV (the name ends in .gz)', 'data that is not gzip');
     }
     throw err;
   } finally {
+    source.destroy();
     input.destroy();
   }
 }
 
-/** A NUL byte in the first 4 KiB means binary (an image, a model, a zip): not a table. */
-function sniffBinary(path: string, label: string): void {
-  if (path.endsWith('.gz')) return; // checked per record after decompression
+/**
+ * A NUL byte in the first 4 KiB means binary (an image, a model, a zip): not a table. Returns
+ * whether the file starts with a UTF-8 byte-order mark (the read stream then starts after it).
+ */
+function sniffBinary(path: string, label: string): boolean {
+  if (path.endsWith('.gz')) return false; // NUL bytes are checked per record (after decompression)
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(4096);
-    const nul = head.subarray(0, readSync(fd, head, 0, head.length, 0)).indexOf(0);
+    const got = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    const nul = got.indexOf(0);
     if (nul >= 0) throw notADataset(label, `byte ${nul}`, 'a text table (CSV)', 'binary data (NUL bytes)');
+    return got.length >= 3 && got[0] === 0xef && got[1] === 0xbb && got[2] === 0xbf;
   } finally {
     closeSync(fd);
   }
@@ -145,15 +198,11 @@ export async function loadCsv(path: string, args: CsvLoadArgs = {}): Promise<Raw
   };
 
   // Skipped lines go to the parser: they may have another number of columns (scikit-learn's "150,4,setosa,…").
-  for await (const rec of records(path, label, delimiter, skip)) {
-    if (!names) {
-      pending.push(rec);
-      if (pending.length < 2) continue;
-      for (const r of start(pending[0]!, pending[1])) add(r);
-      continue;
-    }
-    add(rec);
-  }
+  await readRecords(path, label, delimiter, skip, (rec) => {
+    if (names) return add(rec);
+    pending.push(rec);
+    if (pending.length === 2) for (const r of start(pending[0]!, pending[1])) add(r);
+  });
   if (!names) {
     if (pending.length === 0) throw notADataset(label, 'end of file', 'a header and at least one data row', skip > 0 ? `nothing after the ${skip} skipped line(s)` : 'an empty file');
     for (const r of start(pending[0]!, undefined)) add(r);
@@ -180,14 +229,14 @@ async function loadTargetFile(path: string, args: CsvLoadArgs, expectedRows: num
   const b = new ColumnBuilder('target');
   let n = 0;
   let lastLine = 0;
-  for await (const rec of records(path, label, args.delimiter ?? ',')) {
+  await readRecords(path, label, args.delimiter ?? ',', 0, (rec) => {
     if (rec.cells.length !== 1) {
       throw notADataset(label, `line ${rec.line}`, 'one target value per line', `${rec.cells.length} cells`);
     }
     b.push(parseCell(rec.cells[0]!, na), () => `${label}:${rec.line}`);
     n++;
     lastLine = rec.line;
-  }
+  });
   if (n !== expectedRows) {
     throw new ValidationError(
       'ROW_COUNT_MISMATCH',
