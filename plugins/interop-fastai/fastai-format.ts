@@ -221,7 +221,17 @@ export function buildFastaiSchedule(spec: Readonly<Record<string, unknown>>): Sc
 
 export const fastaiSpecFormat: ScheduleSpecFormat = {
   id: 'fastai',
-  matches: (spec) => typeof spec.fastai === 'string',
-  nameOf: (spec) => spec.fastai as string,
+  matches: (spec) => spec.fastai !== undefined,
+  nameOf: (spec) => (typeof spec.fastai === 'string' ? spec.fastai : undefined),
+  shape: '{"fastai": "fit_one_cycle", "kwargs": {...}} (fastai)',
+  specSchema: {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'fastai {"fastai", "kwargs"}',
+    description: 'A fastai scheduler (e.g. fit_one_cycle) with its keyword arguments.',
+    type: 'object',
+    properties: { fastai: { type: 'string', minLength: 1 }, kwargs: { type: 'object' } },
+    required: ['fastai'],
+    additionalProperties: false,
+  },
   build: (spec) => buildFastaiSchedule(spec),
 };

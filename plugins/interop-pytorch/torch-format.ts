@@ -205,7 +205,35 @@ export function buildTorchSchedule(spec: Readonly<Record<string, unknown>>, reso
 /** The `torch` spec format: `{"torch": "StepLR", "kwargs": {...}, "base_lr": 0.05, "interval": "epoch"}`. */
 export const torchSpecFormat: ScheduleSpecFormat = {
   id: 'torch',
-  matches: (spec) => typeof spec.torch === 'string',
-  nameOf: (spec) => spec.torch as string,
+  matches: (spec) => spec.torch !== undefined,
+  nameOf: (spec) => (typeof spec.torch === 'string' ? spec.torch : undefined),
+  shape: '{"torch": "StepLR", "kwargs": {...}, "base_lr": 0.1} (PyTorch)',
+  specSchema: {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'PyTorch {"torch", "kwargs", "base_lr", "interval"}',
+    description: "A torch.optim.lr_scheduler class with its constructor kwargs and the optimizer's initial lr.",
+    type: 'object',
+    properties: {
+      torch: { type: 'string', minLength: 1 },
+      kwargs: { type: 'object' },
+      base_lr: {
+        description:
+          'The optimizer\'s initial learning rate (PyTorch\'s param_groups[i]["lr"]), one number or one per param group. Required by every scheduler except CyclicLR and OneCycleLR; checked when the spec is built.',
+        oneOf: [
+          { type: 'number', minimum: 0 },
+          { type: 'array', items: { type: 'number', minimum: 0 }, minItems: 1 },
+        ],
+      },
+      interval: {
+        enum: ['epoch', 'step', 'fractional_epoch'],
+        description:
+          'When scheduler.step() is called: once per epoch (PyTorch\'s usual loop, the default), once per optimizer step, or per batch with a fractional epoch (CosineAnnealingWarmRestarts).',
+      },
+      param_group: { type: 'integer', minimum: 0, description: "Which param group's per-group kwargs / base_lr to use. Defaults to 0." },
+      monitor: { type: 'string', minLength: 1, description: 'ReduceLROnPlateau: the log key passed to scheduler.step(metric), e.g. "val_loss".' },
+    },
+    required: ['torch'],
+    additionalProperties: false,
+  },
   build: buildTorchSchedule,
 };

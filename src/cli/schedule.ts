@@ -135,7 +135,7 @@ export function registerScheduleCommand(program: Command, ctx: CliContext): void
       if (opts.steps === undefined) missingOption('--steps', 'metatune schedule --spec spec.json --steps 100');
       const steps = integerOption('--steps', opts.steps, 1);
       const stepsPerEpoch = opts.stepsPerEpoch === undefined ? undefined : integerOption('--steps-per-epoch', opts.stepsPerEpoch, 1);
-      const { spec, label } = readSpec(opts.spec, { cwd: ctx.io.cwd });
+      const { spec, label } = readSpec(opts.spec, { cwd: ctx.io.cwd, schedules: runtime.schedules });
       let metrics: EpochLogs | undefined;
       let metricsLabel: string | undefined;
       if (opts.metrics !== undefined) {

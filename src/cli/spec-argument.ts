@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { NotFoundError } from '../core/errors.js';
 import { displayPath, parseJson, readJsonFile, validateDocument } from '../core/json-validation.js';
 import type { ScheduleSpec } from '../schedules/schedule.js';
+import type { ScheduleRegistry } from '../schedules/registry.js';
+import { inFile } from './io.js';
 
 export interface SpecArgument {
   readonly spec: ScheduleSpec;
@@ -13,9 +15,11 @@ export interface SpecArgument {
 /**
  * `--spec <json|file>`: inline JSON when it parses (or looks like JSON: a syntax error in inline
  * JSON is reported with its column, not as a missing file), else a path relative to `cwd`.
- * Validated against schemas/schedule-spec.schema.json with the file name in the messages.
+ * Validated with the file name in the messages: the envelope against schemas/schedule-spec.schema.json
+ * and, given the runtime's `schedules`, a foreign spec against its format's own schema (a plugin's
+ * format included).
  */
-export function readSpec(arg: string, options: { flag?: string; cwd?: string } = {}): SpecArgument {
+export function readSpec(arg: string, options: { flag?: string; cwd?: string; schedules?: Pick<ScheduleRegistry, 'validateSpec'> } = {}): SpecArgument {
   const flag = options.flag ?? '--spec';
   const text = arg.trim();
   let spec: unknown;
@@ -42,10 +46,11 @@ export function readSpec(arg: string, options: { flag?: string; cwd?: string } =
       );
     }
   }
-  return { spec: validateDocument<ScheduleSpec>('schedule-spec', spec, { file: label }), label };
+  if (!options.schedules) return { spec: validateDocument<ScheduleSpec>('schedule-spec', spec, { file: label }), label };
+  try {
+    return { spec: options.schedules.validateSpec<ScheduleSpec>(spec, { file: label }), label };
+  } catch (err) {
+    throw inFile(err, label);
+  }
 }
 
-/** The spec alone (what `metatune demo --schedule` needs). */
-export function readSpecArgument(arg: string, options: { flag?: string; cwd?: string } = {}): ScheduleSpec {
-  return readSpec(arg, options).spec;
-}

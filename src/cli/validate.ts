@@ -41,10 +41,10 @@ export function registerValidateCommand(program: Command, ctx: CliContext): void
       const doc = readJsonFile(path, label);
       const kind = opts.kind ?? inferKind(path, doc);
       if (kind === 'spec') {
-        const spec = validateDocument<ScheduleSpec>('schedule-spec', doc, { file: label });
+        // The envelope, then the shape its format (a plugin's included) expects, then the values (by building it).
         const runtime = await ctx.runtime();
         try {
-          runtime.schedules.build(spec);
+          runtime.schedules.build(runtime.schedules.validateSpec<ScheduleSpec>(doc, { file: label }));
         } catch (err) {
           throw inFile(err, label);
         }

@@ -1,7 +1,7 @@
 import { Registry, type Contribution } from '../core/registry.js';
 import { ValidationError, describeValue } from '../core/errors.js';
 import { rejectUnknownKeys } from '../core/validation.js';
-import { validateWithSchema } from '../core/json-validation.js';
+import { validateDocument, validateWithSchema, type ValidateOptions } from '../core/json-validation.js';
 import type { BuiltSchedule, ScheduleFamily, ScheduleResolver, ScheduleSpec, ScheduleSpecFormat } from './schedule.js';
 import { nameFromFormat } from './spec-identity.js';
 
@@ -12,6 +12,9 @@ export interface ScheduleRegistryOptions {
    */
   readonly validateParamsSchema?: boolean;
 }
+
+/** What messages call a spec when no file names it. */
+const SPEC_LABEL = 'schedule spec';
 
 /**
  * Builds schedules from specs. A spec is native (`{"family": id, "params": {...}}`) or written in
@@ -44,9 +47,33 @@ export class ScheduleRegistry implements ScheduleResolver {
     }
     const record = spec as Readonly<Record<string, unknown>>;
     if ('family' in record) return this.#buildNative(record);
-    for (const format of this.#formats.values()) {
-      if (format.matches(record)) return format.build(record, this);
+    const format = this.#formatOf(record);
+    // The format's own eager checks (messages in its library's words) come first, as for families.
+    const built = format.build(record, this);
+    if (this.#validateParams && format.specSchema) validateWithSchema(format.specSchema, record, { file: `${SPEC_LABEL} (format "${format.id}")` });
+    return built;
+  }
+
+  /**
+   * Checks a spec's shape without building it, every problem as `<file>: <pointer>: expected …,
+   * found …`: the envelope against schemas/schedule-spec.schema.json, then a foreign spec against
+   * the `specSchema` of the format that recognises it (a plugin's format included). Native params
+   * and values are checked when the spec is built. `SCHEMA_VALIDATION_FAILED`, or
+   * `UNKNOWN_SCHEDULE_SPEC` when no registered format recognises the spec.
+   */
+  validateSpec<T = ScheduleSpec>(spec: unknown, options: ValidateOptions = {}): T {
+    validateDocument('schedule-spec', spec, { file: SPEC_LABEL, ...options });
+    const record = spec as Readonly<Record<string, unknown>>;
+    if (!('family' in record)) {
+      const format = this.#formatOf(record);
+      if (format.specSchema) validateWithSchema(format.specSchema, record, { file: SPEC_LABEL, ...options });
     }
+    return spec as T;
+  }
+
+  #formatOf(record: Readonly<Record<string, unknown>>): ScheduleSpecFormat {
+    const format = this.#formats.values().find((f) => f.matches(record));
+    if (format) return format;
     throw new ValidationError(
       'UNKNOWN_SCHEDULE_SPEC',
       `Unrecognised schedule spec with keys ${describeValue(Object.keys(record))}. Accepted shapes: ${this.#acceptedShapes()}.`,
@@ -118,13 +145,7 @@ export class ScheduleRegistry implements ScheduleResolver {
   }
 
   #acceptedShapes(): string {
-    const shapes: Record<string, string> = {
-      keras: '{"class_name": "ExponentialDecay", "config": {...}} (Keras)',
-      torch: '{"torch": "StepLR", "kwargs": {...}, "base_lr": 0.1} (PyTorch)',
-      optax: '{"optax": "warmup_cosine_decay_schedule", "kwargs": {...}} (optax)',
-      fastai: '{"fastai": "fit_one_cycle", "kwargs": {...}} (fastai)',
-    };
-    const foreign = this.#formats.ids().map((id) => shapes[id] ?? `a "${id}" spec`);
+    const foreign = this.#formats.values().map((f) => f.shape ?? `a "${f.id}" spec`);
     return [`{"family": "<id>", "params": {...}} with family one of ${this.#families.ids().join(', ') || '(none registered)'}`, ...foreign].join('; ');
   }
 }

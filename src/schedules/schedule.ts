@@ -102,5 +102,14 @@ export interface ScheduleSpecFormat {
   matches(spec: Readonly<Record<string, unknown>>): boolean;
   /** Which schedule a spec of this format names (PyTorch: the scheduler class). Defaults to the spec's envelope key, else the format id. */
   nameOf?(spec: Readonly<Record<string, unknown>>): string | undefined;
+  /**
+   * JSON Schema (draft 2020-12) of this format's specs. schemas/schedule-spec.schema.json checks only
+   * the envelope (native `{family, params}` or some other object); the format whose `matches` is true
+   * checks the rest against this, so its shape errors read `<file>: <pointer>: expected …, found …`.
+   * Defaults to none (the format's `build` checks everything).
+   */
+  readonly specSchema?: Readonly<Record<string, unknown>>;
+  /** One line showing a spec of this format, for messages that list the accepted shapes. Defaults to `a "<id>" spec`. */
+  readonly shape?: string;
   build(spec: Readonly<Record<string, unknown>>, resolver: ScheduleResolver): BuiltSchedule;
 }

@@ -105,6 +105,35 @@ describe('what was broken, run for real', () => {
     const without = await run(['schedule', '--spec', spec, '--steps', '5']);
     expect(without.code).toBe(1);
     expect(without.err).toMatch(/^error\[UNKNOWN_SCHEDULE_SPEC\]: --spec: Unrecognised schedule spec with keys \["halving"\]/);
+    // The format's own specSchema checks the shape, in the schema messages' words.
+    const bad = await run(['--plugin', plugin, 'schedule', '--spec', '{"halving": {"lr": "fast", "every": 2}}', '--steps', '5']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^error\[SCHEMA_VALIDATION_FAILED\]: --spec: \/halving\/lr: expected number, found "fast"/);
+  });
+
+  it('validate accepts a plugin format\'s spec file, checks it against the format\'s specSchema, and names the file', async () => {
+    const plugin = join(ROOT, 'test/fixtures/plugins/spec-format-fixture');
+    const specDir = mkdtempSync(join(dir, 'spec-'));
+    const good = join(specDir, 'halving.json');
+    writeFileSync(good, JSON.stringify({ halving: { lr: 0.1, every: 2 } }));
+    const ok = await run(['--plugin', plugin, 'validate', good]);
+    expect(ok.err).toBe('');
+    expect(ok.out).toMatch(/^ok: .*halving\.json is a valid schedule spec/);
+    const bad = join(specDir, 'halving-bad.json');
+    writeFileSync(bad, JSON.stringify({ halving: { lr: 0.1, every: 0, extra: 1 } }));
+    const r = await run(['--plugin', plugin, 'validate', bad]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/halving-bad\.json: \/halving\/every: expected a number >= 1, found 0/);
+    expect(r.err).toMatch(/halving-bad\.json: \/halving\/extra: expected one of the properties "lr", "every", found unknown property "extra"/);
+    // Without the plugin: no format recognises it, and the message lists the accepted shapes.
+    const without = await run(['validate', good]);
+    expect(without.code).toBe(1);
+    expect(without.err).toMatch(/UNKNOWN_SCHEDULE_SPEC.*halving\.json: Unrecognised schedule spec with keys \["halving"\]\. Accepted shapes: .*\(PyTorch\)/);
+    // Built-in formats keep field-level messages through validate.
+    const torch = join(specDir, 'torch.json');
+    writeFileSync(torch, JSON.stringify({ torch: 'StepLR', kwargs: { step_size: 2 }, base_lr: -1 }));
+    const t = await run(['validate', torch]);
+    expect(t.err).toMatch(/torch\.json: \/base_lr: expected a number >= 0, found -1/);
   });
 
   it('store, runs and import open the config store', async () => {

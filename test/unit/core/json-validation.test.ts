@@ -57,21 +57,14 @@ describe('oneOf: the most relevant branch is reported', () => {
     ]);
   });
 
-  it('a spec with `torch` is checked as a PyTorch spec', () => {
-    expect(lines('schedule-spec', { torch: 'StepLR', kwargs: {}, base_lr: -1 }, 'spec.json')).toEqual([
-      'spec.json: /base_lr: expected a number >= 0, found -1',
-    ]);
-  });
-
-  it('a spec with `class_name` but no config is checked as a Keras spec', () => {
-    expect(lines('schedule-spec', { class_name: 'CosineDecay' }, 'spec.json')).toEqual([
-      'spec.json: /config: expected required property "config", found nothing',
-    ]);
+  it('the spec schema checks only the envelope: a foreign spec is left to its format (test/unit/schedules/spec-schema.test.ts)', () => {
+    expect(lines('schedule-spec', { torch: 'StepLR', kwargs: {}, base_lr: -1 }, 'spec.json')).toEqual([]);
+    expect(lines('schedule-spec', { halving: { lr: 0.1 } }, 'spec.json')).toEqual([]);
   });
 
   it('a document that matches no branch lists the forms', () => {
     const [line] = lines('schedule-spec', {}, 'spec.json');
-    expect(line).toMatch(/^spec\.json: \/: expected one of: native \{"family", "params"\} \| Keras \{"class_name", "config"\} \| PyTorch .* \| optax .* \| fastai .*, found \{\}$/);
+    expect(line).toMatch(/^spec\.json: \/: expected one of: native \{"family", "params"\} \| a spec format's object \(e\.g\. \{"class_name", "config"\}, \{"torch", .*\), found \{\}$/);
     expect(lines('schedule-spec', 'cosine', 'spec.json')[0]).toMatch(/^spec\.json: \/: expected one of: native .*, found "cosine"$/);
   });
 });
@@ -118,9 +111,3 @@ describe('parseJson', () => {
   });
 });
 
-describe('nested alternatives', () => {
-  it('reports the branch of the right JSON type', () => {
-    expect(lines('schedule-spec', { torch: 'StepLR', base_lr: [0.1, -2] }, 's.json')).toEqual(['s.json: /base_lr/1: expected a number >= 0, found -2']);
-    expect(lines('schedule-spec', { torch: 'StepLR', base_lr: 'high' }, 's.json')).toEqual(['s.json: /base_lr: expected one of: number | array, found "high"']);
-  });
-});
