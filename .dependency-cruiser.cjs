@@ -38,6 +38,15 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'plugins-meet-through-api',
+      severity: 'error',
+      comment:
+        "A plugin uses another plugin only through that plugin's api.ts (interop formats build on schedules-core's " +
+        'factories), never its internals: shared helpers such as argument checks live in src/core/validation.ts.',
+      from: { path: '^plugins/([^/]+)/' },
+      to: { path: '^plugins/[^/]+/', pathNot: ['^plugins/$1/', '^plugins/[^/]+/api[.]ts$'] },
+    },
+    {
       name: 'core-is-the-ground-floor',
       severity: 'error',
       comment: 'src/core (errors, tokens, registry, validation, config, plugin loading) imports nothing else of ours.',

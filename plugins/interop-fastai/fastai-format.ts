@@ -1,5 +1,5 @@
 import { ValidationError, describeValue } from '../../src/core/errors.js';
-import { rejectUnknownKeys, requireFinite, requireInRange, requireInteger, requireMissing, requirePositive } from '../../src/core/validation.js';
+import { invalidArgument, PYTHON_NONE_IS_DEFAULT, readNumber, rejectUnknownKeys, requireInRange, requireInteger, requirePositive } from '../../src/core/validation.js';
 import type { Schedule, ScheduleContext, ScheduleSpecFormat } from '../../src/schedules/schedule.js';
 import { schedCos, schedExp, schedLin, schedNo, schedPoly, type PosFn } from './annealers.js';
 import { combineScheds, combinedCos } from './combine-scheds.js';
@@ -26,15 +26,6 @@ const TOTAL = ['total_steps'] as const;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function get(kwargs: Kwargs, name: string, fallback: number | undefined, where: string): number {
-  const v = kwargs[name];
-  if (v === undefined || v === null) {
-    if (fallback === undefined) requireMissing(name, where);
-    return fallback;
-  }
-  return requireFinite(name, v, where);
 }
 
 /** fastai's positional signatures, so that `{"SchedLin": [0, 1]}` reads like `SchedLin(0, 1)`. */
@@ -70,32 +61,28 @@ function prepareSched(name: string, kwargs: Kwargs, where: string): PosFn {
   rejectUnknownKeys(kwargs, [...POSITIONAL[name], ...(where === 'fastai' ? TOTAL : [])], w);
   switch (name) {
     case 'SchedLin':
-      return schedLin(get(kwargs, 'start', undefined, w), get(kwargs, 'end', undefined, w));
+      return schedLin(readNumber(kwargs, 'start', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), readNumber(kwargs, 'end', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT));
     case 'SchedCos':
-      return schedCos(get(kwargs, 'start', undefined, w), get(kwargs, 'end', undefined, w));
+      return schedCos(readNumber(kwargs, 'start', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), readNumber(kwargs, 'end', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT));
     case 'SchedNo':
-      return schedNo(get(kwargs, 'start', undefined, w), get(kwargs, 'end', 0, w));
+      return schedNo(readNumber(kwargs, 'start', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), readNumber(kwargs, 'end', 'finite', w, 0, PYTHON_NONE_IS_DEFAULT));
     case 'SchedExp':
-      return schedExp(requirePositive('start', get(kwargs, 'start', undefined, w), w), requirePositive('end', get(kwargs, 'end', undefined, w), w));
+      return schedExp(requirePositive('start', readNumber(kwargs, 'start', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), w), requirePositive('end', readNumber(kwargs, 'end', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), w));
     case 'SchedPoly':
-      return schedPoly(get(kwargs, 'start', undefined, w), get(kwargs, 'end', undefined, w), get(kwargs, 'power', undefined, w));
+      return schedPoly(readNumber(kwargs, 'start', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), readNumber(kwargs, 'end', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), readNumber(kwargs, 'power', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT));
     case 'combined_cos':
       return combinedCos(
-        requireInRange('pct', get(kwargs, 'pct', undefined, w), 0, 1, w, { hi: true }),
-        get(kwargs, 'start', undefined, w),
-        get(kwargs, 'middle', undefined, w),
-        get(kwargs, 'end', undefined, w),
+        requireInRange('pct', readNumber(kwargs, 'pct', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), 0, 1, w, { hi: true }),
+        readNumber(kwargs, 'start', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT),
+        readNumber(kwargs, 'middle', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT),
+        readNumber(kwargs, 'end', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT),
       );
     default: {
       // combine_scheds
       const pcts = kwargs.pcts;
       const scheds = kwargs.scheds;
       if (!Array.isArray(scheds) || scheds.length === 0) {
-        throw new ValidationError('INVALID_PARAMETER', `${w}: \`scheds\` must be a non-empty list of fastai schedules. Received: scheds=${describeValue(scheds)}.`, {
-          argument: 'scheds',
-          rule: 'a non-empty list',
-          received: scheds,
-        });
+        invalidArgument('scheds', 'a non-empty list of fastai schedules', scheds, w);
       }
       const sum = Array.isArray(pcts) ? pcts.reduce((a: number, b: unknown) => a + (typeof b === 'number' ? b : NaN), 0) : NaN;
       if (
@@ -105,11 +92,7 @@ function prepareSched(name: string, kwargs: Kwargs, where: string): PosFn {
         !(Math.abs(sum - 1) < 1e-9) ||
         !((pcts[pcts.length - 1] as number) > 0)
       ) {
-        throw new ValidationError(
-          'INVALID_PARAMETER',
-          `${w}: \`pcts\` must be ${scheds.length} fractions >= 0 summing to 1 (the last > 0), one per schedule. Received: pcts=${describeValue(pcts)}.`,
-          { argument: 'pcts', rule: 'fractions summing to 1', received: pcts },
-        );
+        invalidArgument('pcts', `${scheds.length} fractions >= 0 summing to 1 (the last > 0), one per schedule`, pcts, w);
       }
       return combineScheds(pcts as number[], scheds.map((s, i) => prepareNested(s, `${w} scheds[${i}]:`)));
     }
@@ -151,17 +134,13 @@ function preparePolicy(name: string, kwargs: Kwargs): Prepared {
   rejectUnknownKeys(kwargs, [...POLICIES[name], ...TOTAL], w);
   const nEpoch = kwargs.n_epoch === undefined ? undefined : requireInteger('n_epoch', kwargs.n_epoch, 1, w);
   if (name === 'fit_one_cycle') {
-    const lrMax = requirePositive('lr_max', get(kwargs, 'lr_max', undefined, w), w);
-    const div = requirePositive('div', get(kwargs, 'div', 25.0, w), w);
-    const divFinal = requirePositive('div_final', get(kwargs, 'div_final', 1e5, w), w);
-    const pctStart = requireInRange('pct_start', get(kwargs, 'pct_start', 0.25, w), 0, 1, w, { hi: true });
+    const lrMax = requirePositive('lr_max', readNumber(kwargs, 'lr_max', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), w);
+    const div = requirePositive('div', readNumber(kwargs, 'div', 'finite', w, 25.0, PYTHON_NONE_IS_DEFAULT), w);
+    const divFinal = requirePositive('div_final', readNumber(kwargs, 'div_final', 'finite', w, 1e5, PYTHON_NONE_IS_DEFAULT), w);
+    const pctStart = requireInRange('pct_start', readNumber(kwargs, 'pct_start', 'finite', w, 0.25, PYTHON_NONE_IS_DEFAULT), 0, 1, w, { hi: true });
     const moms = kwargs.moms ?? [0.95, 0.85, 0.95];
     if (!Array.isArray(moms) || moms.length !== 3 || moms.some((m) => typeof m !== 'number' || !Number.isFinite(m))) {
-      throw new ValidationError('INVALID_PARAMETER', `${w}: \`moms\` must be three numbers (start, middle, end). Received: moms=${describeValue(moms)}.`, {
-        argument: 'moms',
-        rule: 'three numbers',
-        received: moms,
-      });
+      invalidArgument('moms', 'three numbers (start, middle, end)', moms, w);
     }
     return {
       lr: combinedCos(pctStart, lrMax / div, lrMax, lrMax / divFinal),
@@ -170,15 +149,15 @@ function preparePolicy(name: string, kwargs: Kwargs): Prepared {
     };
   }
   if (name === 'fit_flat_cos') {
-    const lr = requirePositive('lr', get(kwargs, 'lr', undefined, w), w);
-    const divFinal = requirePositive('div_final', get(kwargs, 'div_final', 1e5, w), w);
-    const pctStart = requireInRange('pct_start', get(kwargs, 'pct_start', 0.75, w), 0, 1, w, { hi: true });
+    const lr = requirePositive('lr', readNumber(kwargs, 'lr', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), w);
+    const divFinal = requirePositive('div_final', readNumber(kwargs, 'div_final', 'finite', w, 1e5, PYTHON_NONE_IS_DEFAULT), w);
+    const pctStart = requireInRange('pct_start', readNumber(kwargs, 'pct_start', 'finite', w, 0.75, PYTHON_NONE_IS_DEFAULT), 0, 1, w, { hi: true });
     return { lr: combinedCos(pctStart, lr, lr, lr / divFinal), nEpoch };
   }
   // fit_sgdr: n_cycles cosine cycles, each cycle_mult times longer than the previous one.
   const nCycles = requireInteger('n_cycles', kwargs.n_cycles, 1, w);
   const cycleLen = requireInteger('cycle_len', kwargs.cycle_len, 1, w);
-  const lrMax = requirePositive('lr_max', get(kwargs, 'lr_max', undefined, w), w);
+  const lrMax = requirePositive('lr_max', readNumber(kwargs, 'lr_max', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT), w);
   const mult = requireInteger('cycle_mult', kwargs.cycle_mult ?? 2, 1, w);
   // fastai divides by (cycle_mult - 1); cycle_mult = 1 is the limit n_cycles × cycle_len.
   const epochs = mult === 1 ? nCycles * cycleLen : Math.floor((cycleLen * (mult ** nCycles - 1)) / (mult - 1));
@@ -204,10 +183,7 @@ export function buildFastaiSchedule(spec: Readonly<Record<string, unknown>>): Sc
   rejectUnknownKeys(spec, ['fastai', 'kwargs'], `fastai ${name}`);
   const kwargs = (spec.kwargs ?? {}) as Kwargs;
   if (!isRecord(kwargs)) {
-    throw new ValidationError('INVALID_PARAMETER', `fastai ${name}: \`kwargs\` must be an object. Received: kwargs=${describeValue(kwargs)}.`, {
-      argument: 'kwargs',
-      received: kwargs,
-    });
+    invalidArgument('kwargs', 'an object', kwargs, `fastai ${name}`);
   }
   if (kwargs.total_steps !== undefined) requireInteger('total_steps', kwargs.total_steps, 1, `fastai ${name}`);
   const prepared: Prepared = name in POLICIES ? preparePolicy(name, kwargs) : { lr: prepareSched(name, kwargs, 'fastai') };

@@ -5,7 +5,6 @@
  * message says `decay_steps`, not `decaySteps`.
  */
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { bool, invalid, num, numArray, optNum } from '../schedules-core/common.js';
 import {
   cosineDecaySchedule,
   cosineRestartsSchedule,
@@ -14,6 +13,7 @@ import {
   piecewiseConstantSchedule,
   polynomialSchedule,
 } from '../schedules-core/api.js';
+import { invalidArgument, readBoolean, readNumber, readNumberArray, readOptionalNumber } from '../../src/core/validation.js';
 
 export interface KerasClass {
   /** Keys `get_config()` writes (plus `name`, which is ignored). */
@@ -29,20 +29,20 @@ export const KERAS_CLASSES: Readonly<Record<string, KerasClass>> = {
     family: 'exponential',
     build: (c, where) =>
       exponentialSchedule({
-        initialLearningRate: num(c, 'initial_learning_rate', '>=0', where),
-        decaySteps: num(c, 'decay_steps', '>0', where),
-        decayRate: num(c, 'decay_rate', '>0', where),
-        staircase: bool(c, 'staircase', where, false),
+        initialLearningRate: readNumber(c, 'initial_learning_rate', '>=0', where),
+        decaySteps: readNumber(c, 'decay_steps', '>0', where),
+        decayRate: readNumber(c, 'decay_rate', '>0', where),
+        staircase: readBoolean(c, 'staircase', where, false),
       }),
   },
   PiecewiseConstantDecay: {
     keys: ['boundaries', 'values', 'name'],
     family: 'piecewise_constant',
     build: (c, where) => {
-      const boundaries = numArray(c, 'boundaries', where, { order: 'increasing', minLength: 1 });
-      const values = numArray(c, 'values', where, { rule: '>=0' });
+      const boundaries = readNumberArray(c, 'boundaries', where, { order: 'increasing', minLength: 1 });
+      const values = readNumberArray(c, 'values', where, { rule: '>=0' });
       if (values.length !== boundaries.length + 1) {
-        invalid('values', `one element longer than \`boundaries\` (${boundaries.length + 1} elements)`, values, where);
+        invalidArgument('values', `one element longer than \`boundaries\` (${boundaries.length + 1} elements)`, values, where);
       }
       return piecewiseConstantSchedule({ boundaries, values });
     },
@@ -52,11 +52,11 @@ export const KERAS_CLASSES: Readonly<Record<string, KerasClass>> = {
     family: 'polynomial',
     build: (c, where) =>
       polynomialSchedule({
-        initialLearningRate: num(c, 'initial_learning_rate', '>=0', where),
-        decaySteps: num(c, 'decay_steps', '>0', where),
-        endLearningRate: num(c, 'end_learning_rate', '>=0', where, 0.0001),
-        power: num(c, 'power', '>0', where, 1),
-        cycle: bool(c, 'cycle', where, false),
+        initialLearningRate: readNumber(c, 'initial_learning_rate', '>=0', where),
+        decaySteps: readNumber(c, 'decay_steps', '>0', where),
+        endLearningRate: readNumber(c, 'end_learning_rate', '>=0', where, 0.0001),
+        power: readNumber(c, 'power', '>0', where, 1),
+        cycle: readBoolean(c, 'cycle', where, false),
       }),
   },
   InverseTimeDecay: {
@@ -64,22 +64,22 @@ export const KERAS_CLASSES: Readonly<Record<string, KerasClass>> = {
     family: 'inverse_time',
     build: (c, where) =>
       inverseTimeSchedule({
-        initialLearningRate: num(c, 'initial_learning_rate', '>=0', where),
-        decaySteps: num(c, 'decay_steps', '>0', where),
-        decayRate: num(c, 'decay_rate', '>=0', where),
-        staircase: bool(c, 'staircase', where, false),
+        initialLearningRate: readNumber(c, 'initial_learning_rate', '>=0', where),
+        decaySteps: readNumber(c, 'decay_steps', '>0', where),
+        decayRate: readNumber(c, 'decay_rate', '>=0', where),
+        staircase: readBoolean(c, 'staircase', where, false),
       }),
   },
   CosineDecay: {
     keys: ['initial_learning_rate', 'decay_steps', 'alpha', 'name', 'warmup_target', 'warmup_steps'],
     family: 'cosine_decay',
     build: (c, where) => {
-      const warmupTarget = optNum(c, 'warmup_target', '>=0', where);
-      const warmupSteps = num(c, 'warmup_steps', 'int>=0', where, 0);
+      const warmupTarget = readOptionalNumber(c, 'warmup_target', '>=0', where);
+      const warmupSteps = readNumber(c, 'warmup_steps', 'int>=0', where, 0);
       return cosineDecaySchedule({
-        initialLearningRate: num(c, 'initial_learning_rate', '>=0', where),
-        decaySteps: num(c, 'decay_steps', '>0', where),
-        alpha: num(c, 'alpha', '>=0', where, 0),
+        initialLearningRate: readNumber(c, 'initial_learning_rate', '>=0', where),
+        decaySteps: readNumber(c, 'decay_steps', '>0', where),
+        alpha: readNumber(c, 'alpha', '>=0', where, 0),
         // Keras ignores warmup_steps when warmup_target is None; so do we, to keep its numbers.
         ...(warmupTarget !== undefined ? { warmupTarget, warmupSteps } : {}),
       });
@@ -89,14 +89,14 @@ export const KERAS_CLASSES: Readonly<Record<string, KerasClass>> = {
     keys: ['initial_learning_rate', 'first_decay_steps', 't_mul', 'm_mul', 'alpha', 'name'],
     family: 'cosine_restarts',
     build: (c, where) => {
-      const tMul = num(c, 't_mul', 'finite', where, 2);
-      if (!(tMul >= 1)) invalid('t_mul', '>= 1', tMul, where);
+      const tMul = readNumber(c, 't_mul', 'finite', where, 2);
+      if (!(tMul >= 1)) invalidArgument('t_mul', '>= 1', tMul, where);
       return cosineRestartsSchedule({
-        initialLearningRate: num(c, 'initial_learning_rate', '>=0', where),
-        firstDecaySteps: num(c, 'first_decay_steps', '>0', where),
+        initialLearningRate: readNumber(c, 'initial_learning_rate', '>=0', where),
+        firstDecaySteps: readNumber(c, 'first_decay_steps', '>0', where),
         tMul,
-        mMul: num(c, 'm_mul', '>=0', where, 1),
-        alpha: num(c, 'alpha', '>=0', where, 0),
+        mMul: readNumber(c, 'm_mul', '>=0', where, 1),
+        alpha: readNumber(c, 'alpha', '>=0', where, 0),
       });
     },
   },

@@ -1,17 +1,12 @@
 import { ValidationError, describeValue } from '../../src/core/errors.js';
-import {
-  invalidArgument,
-  rejectUnknownKeys,
-  requireBoolean,
-  requireFinite,
-  requireInteger,
-  requireMissing,
-  requireOneOf,
-  requirePositive,
-} from '../../src/core/validation.js';
+import { invalidArgument, PYTHON_NONE_IS_DEFAULT, readNumber, rejectUnknownKeys, requireBoolean } from '../../src/core/validation.js';
 import type { SimFactory } from './runtime.js';
 
 /**
+ * Arguments are read through src/core/validation.ts (`readNumber(kwargs, 'gamma', 'finite', where,
+ * 0.1, PYTHON_NONE_IS_DEFAULT)`: PyTorch's `None` reads as the default), so PyTorch specs are refused
+ * in the same words as every other schedule.
+ *
  * The contract every supported `torch.optim.lr_scheduler` class implements (one file per class).
  * Arguments keep PyTorch's names (`step_size`, `T_max`, …) so error messages point at what the user wrote.
  */
@@ -55,19 +50,9 @@ export const COMMON_KWARGS = ['last_epoch', 'verbose'] as const;
 export function checkKwargs(kwargs: Readonly<Record<string, unknown>>, cls: TorchSchedulerClass, where: string): void {
   rejectUnknownKeys(kwargs, cls.kwargs, where);
   if (kwargs.last_epoch !== undefined && kwargs.last_epoch !== -1) {
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${where}: \`last_epoch\` must be -1 (metatune replays the schedule from epoch 0; resume by step instead). Received: last_epoch=${describeValue(kwargs.last_epoch)}.`,
-      { argument: 'last_epoch', rule: '-1', received: kwargs.last_epoch },
-    );
+    invalidArgument('last_epoch', '-1 (metatune replays the schedule from epoch 0; resume by step instead)', kwargs.last_epoch, where);
   }
-  if (kwargs.verbose !== undefined && typeof kwargs.verbose !== 'boolean' && kwargs.verbose !== 'deprecated') {
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${where}: \`verbose\` must be a boolean. Received: verbose=${describeValue(kwargs.verbose)}.`,
-      { argument: 'verbose', rule: 'a boolean', received: kwargs.verbose },
-    );
-  }
+  if (kwargs.verbose !== undefined && kwargs.verbose !== 'deprecated') requireBoolean('verbose', kwargs.verbose, where);
 }
 
 /** PyTorch accepts a list (one value per param group) for some arguments; pick this group's. */
@@ -81,46 +66,6 @@ export function perGroup(name: string, value: unknown, ctx: TorchClassContext): 
     );
   }
   return value[ctx.paramGroup];
-}
-
-export function num(kwargs: Readonly<Record<string, unknown>>, name: string, fallback: number | undefined, where: string): number {
-  const v = kwargs[name];
-  if (v === undefined || v === null) {
-    if (fallback === undefined) requireMissing(name, where);
-    return fallback;
-  }
-  return requireFinite(name, v, where);
-}
-
-export function positive(kwargs: Readonly<Record<string, unknown>>, name: string, fallback: number | undefined, where: string): number {
-  const v = num(kwargs, name, fallback, where);
-  return requirePositive(name, v, where);
-}
-
-export function int(kwargs: Readonly<Record<string, unknown>>, name: string, fallback: number | undefined, min: number, where: string): number {
-  const v = kwargs[name];
-  if (v === undefined || v === null) {
-    if (fallback === undefined) requireMissing(name, where);
-    return fallback;
-  }
-  return requireInteger(name, v, min, where);
-}
-
-export function oneOf<T extends string>(kwargs: Readonly<Record<string, unknown>>, name: string, fallback: T, choices: readonly T[], where: string): T {
-  const v = kwargs[name];
-  return v === undefined || v === null ? fallback : requireOneOf(name, v, choices, where);
-}
-
-export function bool(kwargs: Readonly<Record<string, unknown>>, name: string, fallback: boolean, where: string): boolean {
-  const v = kwargs[name];
-  if (v === undefined || v === null) return fallback;
-  return requireBoolean(name, v, where);
-}
-
-/** A number in [lo, hi] with PyTorch's own wording of the rule. */
-export function inRange(name: string, value: number, lo: number, hi: number, where: string, loOpen = false): number {
-  if (value > hi || (loOpen ? value <= lo : value < lo)) invalidArgument(name, `in ${loOpen ? '(' : '['}${lo}, ${hi}]`, value, where);
-  return value;
 }
 
 /** Prepared result for a leaf scheduler. */

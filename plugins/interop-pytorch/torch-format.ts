@@ -1,5 +1,5 @@
 import { ValidationError, describeValue } from '../../src/core/errors.js';
-import { rejectUnknownKeys, requireInteger, requireOneOf } from '../../src/core/validation.js';
+import { invalidArgument, rejectUnknownKeys, requireInteger, requireOneOf } from '../../src/core/validation.js';
 import type {
   BuiltSchedule,
   Schedule,
@@ -41,11 +41,7 @@ function unknownClass(name: unknown, where: string): never {
 function kwargsOf(spec: Readonly<Record<string, unknown>>, where: string): Readonly<Record<string, unknown>> {
   const kwargs = spec.kwargs ?? {};
   if (!isRecord(kwargs)) {
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${where}: \`kwargs\` must be an object of the scheduler's keyword arguments. Received: kwargs=${describeValue(kwargs)}.`,
-      { argument: 'kwargs', rule: 'an object', received: kwargs },
-    );
+    invalidArgument('kwargs', `an object of the scheduler's keyword arguments`, kwargs, where);
   }
   return kwargs;
 }
@@ -91,11 +87,7 @@ function prepare(className: unknown, kwargs: Readonly<Record<string, unknown>>, 
 
 function toEpoch(step: number, ctx: ScheduleContext | undefined, interval: TorchInterval, className: string): number {
   if (!Number.isInteger(step) || step < 0) {
-    throw new ValidationError('INVALID_PARAMETER', `torch ${className}: \`step\` must be an integer >= 0. Received: step=${describeValue(step)}.`, {
-      argument: 'step',
-      rule: 'an integer >= 0',
-      received: step,
-    });
+    invalidArgument('step', 'an integer >= 0', step, `torch ${className}`);
   }
   if (interval === 'step') return step;
   const spe = ctx?.stepsPerEpoch;
@@ -124,11 +116,7 @@ function readBaseLr(spec: Readonly<Record<string, unknown>>, className: string, 
   }
   const v = perGroup('base_lr', raw, ctx);
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new ValidationError('INVALID_PARAMETER', `torch ${className}: \`base_lr\` must be a finite number >= 0. Received: base_lr=${describeValue(raw)}.`, {
-      argument: 'base_lr',
-      rule: '>= 0',
-      received: raw,
-    });
+    invalidArgument('base_lr', 'a finite number >= 0', raw, `torch ${className}`);
   }
   return v;
 }
@@ -152,11 +140,7 @@ export function buildTorchSchedule(spec: Readonly<Record<string, unknown>>, reso
     }
     const monitor = spec.monitor === undefined ? 'val_loss' : spec.monitor;
     if (typeof monitor !== 'string' || monitor === '') {
-      throw new ValidationError('INVALID_PARAMETER', `${where}: \`monitor\` must be a log key such as "val_loss". Received: monitor=${describeValue(monitor)}.`, {
-        argument: 'monitor',
-        rule: 'a non-empty string',
-        received: monitor,
-      });
+      invalidArgument('monitor', 'a log key such as "val_loss"', monitor, where);
     }
     return resolver.build(reduceLROnPlateauSpec(kwargs, baseLr as number, monitor, groupCtx));
   }

@@ -1,13 +1,5 @@
 import { TrainingError, ValidationError, describeValue } from '../../src/core/errors.js';
-import {
-  rejectUnknownKeys,
-  requireInRange,
-  requireInteger,
-  requireMissing,
-  requireNonNegative,
-  requireOneOf,
-  requirePositive,
-} from '../../src/core/validation.js';
+import { invalidArgument, rejectUnknownKeys, requireInRange, requireInteger, requireMissing, requireNonNegative, requireOneOf, requirePositive } from '../../src/core/validation.js';
 import {
   isStatefulSchedule,
   type Schedule,
@@ -138,11 +130,7 @@ export function reduceOnPlateau(args: ReduceOnPlateauArgs): StatefulSchedule<Red
   let base: Schedule;
   if (args.base !== undefined) {
     if (typeof args.base !== 'function') {
-      throw new ValidationError(
-        'INVALID_PARAMETER',
-        `${WHERE}: \`base\` must be a step schedule (a function of the step). Received: base=${describeValue(args.base)}.`,
-        { argument: 'base', rule: 'a step schedule', received: args.base },
-      );
+      invalidArgument('base', 'a step schedule (a function of the step)', args.base, WHERE);
     }
     base = args.base;
   } else {
@@ -153,11 +141,7 @@ export function reduceOnPlateau(args: ReduceOnPlateauArgs): StatefulSchedule<Red
 
   const monitor = args.monitor ?? 'val_loss';
   if (typeof monitor !== 'string' || monitor.length === 0) {
-    throw new ValidationError('INVALID_PARAMETER', `${WHERE}: \`monitor\` must be a non-empty string. Received: monitor=${describeValue(monitor)}.`, {
-      argument: 'monitor',
-      rule: 'a non-empty string',
-      received: monitor,
-    });
+    invalidArgument('monitor', 'a non-empty string', monitor, WHERE);
   }
   const mode = requireOneOf('mode', args.mode ?? 'auto', ['min', 'max', 'auto'] as const, WHERE);
   const direction = inferPlateauDirection(mode, monitor);
@@ -281,19 +265,11 @@ export const reduceOnPlateauFamily: ScheduleFamily<ReduceOnPlateauParams> = {
     let base: Schedule | undefined;
     if (p.base !== undefined) {
       if (typeof p.base !== 'object' || p.base === null) {
-        throw new ValidationError('INVALID_PARAMETER', `${WHERE}: \`base\` must be a schedule spec object. Received: base=${describeValue(p.base)}.`, {
-          argument: 'base',
-          rule: 'a schedule spec object',
-          received: p.base,
-        });
+        invalidArgument('base', 'a schedule spec object', p.base, WHERE);
       }
       const built = resolver.build(p.base);
       if (isStatefulSchedule(built)) {
-        throw new ValidationError(
-          'INVALID_PARAMETER',
-          `${WHERE}: \`base\` must be a step schedule; a stateful (metric-driven) schedule cannot be nested. Received: base=${describeValue(p.base)}.`,
-          { argument: 'base', rule: 'a step schedule', received: p.base },
-        );
+        invalidArgument('base', 'a step schedule; a stateful (metric-driven) schedule cannot be nested', p.base, WHERE);
       }
       base = built;
     }

@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readNumber } from '../../src/core/validation.js';
 
 export interface ConstantArgs {
   /** The learning rate at every step (>= 0). Required; no default. */
@@ -8,7 +9,7 @@ export interface ConstantArgs {
 
 /** The same learning rate at every step (what tfjs does without metatune). */
 export function constantSchedule(args: ConstantArgs): Schedule {
-  const lr = num(args, 'learningRate', '>=0', 'constant');
+  const lr = readNumber(args, 'learningRate', '>=0', 'constant');
   return () => lr;
 }
 

@@ -1,6 +1,7 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { defineFamily, num, optNum, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readNumber, readOptionalNumber } from '../../src/core/validation.js';
 
 export interface CosineDecayArgs {
   /** Learning rate at step 0 (the warm-up start when `warmupTarget` is set). Required; no default. */
@@ -26,12 +27,12 @@ export interface CosineDecayArgs {
  */
 export function cosineDecaySchedule(args: CosineDecayArgs): Schedule {
   const where = 'cosine_decay';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const decaySteps = num(args, 'decaySteps', '>0', where);
-  const alpha = num(args, 'alpha', '>=0', where, 0);
-  const warmupTarget = optNum(args, 'warmupTarget', '>=0', where);
-  const warmupSteps = num(args, 'warmupSteps', 'int>=0', where, 0);
-  const exponent = num(args, 'exponent', '>0', where, 1);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const decaySteps = readNumber(args, 'decaySteps', '>0', where);
+  const alpha = readNumber(args, 'alpha', '>=0', where, 0);
+  const warmupTarget = readOptionalNumber(args, 'warmupTarget', '>=0', where);
+  const warmupSteps = readNumber(args, 'warmupSteps', 'int>=0', where, 0);
+  const exponent = readNumber(args, 'exponent', '>0', where, 1);
   if (warmupTarget === undefined && warmupSteps > 0) {
     // Keras silently ignores warmup_steps without warmup_target; a forgotten target is a bug, so say so.
     throw new ValidationError(

@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, invalid, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { invalidArgument, readNumber } from '../../src/core/validation.js';
 
 export interface CosineRestartsArgs {
   /** Learning rate at step 0. Required; no default. */
@@ -23,12 +24,12 @@ export interface CosineRestartsArgs {
  */
 export function cosineRestartsSchedule(args: CosineRestartsArgs): Schedule {
   const where = 'cosine_restarts';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const first = num(args, 'firstDecaySteps', '>0', where);
-  const tMul = num(args, 'tMul', 'finite', where, 2);
-  if (!(tMul >= 1)) invalid('tMul', '>= 1', tMul, where);
-  const mMul = num(args, 'mMul', '>=0', where, 1);
-  const alpha = num(args, 'alpha', '>=0', where, 0);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const first = readNumber(args, 'firstDecaySteps', '>0', where);
+  const tMul = readNumber(args, 'tMul', 'finite', where, 2);
+  if (!(tMul >= 1)) invalidArgument('tMul', '>= 1', tMul, where);
+  const mMul = readNumber(args, 'mMul', '>=0', where, 1);
+  const alpha = readNumber(args, 'alpha', '>=0', where, 0);
   // Start of period i in units of firstDecaySteps: (1 - tMul**i) / (1 - tMul).
   const start = (i: number) => (1 - tMul ** i) / (1 - tMul);
   return (step) => {

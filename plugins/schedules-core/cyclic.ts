@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { bool, choice, defineFamily, num, optNum, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readBoolean, readChoice, readNumber, readOptionalNumber } from '../../src/core/validation.js';
 
 export interface CyclicArgs {
   /** Lower bound of the cycle (rate at step 0). Required; no default. */
@@ -29,15 +30,15 @@ export interface CyclicArgs {
  */
 export function cyclicSchedule(args: CyclicArgs): Schedule {
   const where = 'cyclic';
-  const baseLr = num(args, 'baseLearningRate', '>=0', where);
-  const maxLr = num(args, 'maxLearningRate', '>=0', where);
-  const up = num(args, 'stepSizeUp', '>0', where, 2000);
-  const down = optNum(args, 'stepSizeDown', '>0', where) ?? up;
-  const mode = choice(args, 'mode', ['triangular', 'triangular2', 'exp_range'] as const, where, 'triangular');
-  const gamma = num(args, 'gamma', '>0', where, 1);
-  const cycleMomentum = bool(args, 'cycleMomentum', where, true);
-  const baseM = num(args, 'baseMomentum', '>=0', where, 0.8);
-  const maxM = num(args, 'maxMomentum', '>=0', where, 0.9);
+  const baseLr = readNumber(args, 'baseLearningRate', '>=0', where);
+  const maxLr = readNumber(args, 'maxLearningRate', '>=0', where);
+  const up = readNumber(args, 'stepSizeUp', '>0', where, 2000);
+  const down = readOptionalNumber(args, 'stepSizeDown', '>0', where) ?? up;
+  const mode = readChoice(args, 'mode', ['triangular', 'triangular2', 'exp_range'] as const, where, 'triangular');
+  const gamma = readNumber(args, 'gamma', '>0', where, 1);
+  const cycleMomentum = readBoolean(args, 'cycleMomentum', where, true);
+  const baseM = readNumber(args, 'baseMomentum', '>=0', where, 0.8);
+  const maxM = readNumber(args, 'maxMomentum', '>=0', where, 0.9);
   const total = up + down;
   const ratio = up / total;
   const scale =

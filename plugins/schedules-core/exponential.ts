@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { bool, defineFamily, num, optNum, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readBoolean, readNumber, readOptionalNumber } from '../../src/core/validation.js';
 
 export interface ExponentialArgs {
   /** Learning rate at step 0 (and until `transitionBegin`). Required; no default. */
@@ -24,12 +25,12 @@ export interface ExponentialArgs {
  */
 export function exponentialSchedule(args: ExponentialArgs): Schedule {
   const where = 'exponential';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const decaySteps = num(args, 'decaySteps', '>0', where);
-  const decayRate = num(args, 'decayRate', '>0', where);
-  const staircase = bool(args, 'staircase', where, false);
-  const begin = num(args, 'transitionBegin', '>=0', where, 0);
-  const endValue = optNum(args, 'endValue', '>=0', where);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const decaySteps = readNumber(args, 'decaySteps', '>0', where);
+  const decayRate = readNumber(args, 'decayRate', '>0', where);
+  const staircase = readBoolean(args, 'staircase', where, false);
+  const begin = readNumber(args, 'transitionBegin', '>=0', where, 0);
+  const endValue = readOptionalNumber(args, 'endValue', '>=0', where);
   // optax: end_value is a lower bound for decay (rate < 1) and an upper bound for growth.
   const clip = endValue === undefined ? (v: number) => v : decayRate < 1 ? (v: number) => Math.max(v, endValue) : (v: number) => Math.min(v, endValue);
   return (step) => {

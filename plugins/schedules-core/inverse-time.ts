@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { bool, defineFamily, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readBoolean, readNumber } from '../../src/core/validation.js';
 
 export interface InverseTimeArgs {
   /** Learning rate at step 0. Required; no default. */
@@ -15,10 +16,10 @@ export interface InverseTimeArgs {
 /** Keras `InverseTimeDecay`: `initialLearningRate / (1 + decayRate * step / decaySteps)`. */
 export function inverseTimeSchedule(args: InverseTimeArgs): Schedule {
   const where = 'inverse_time';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const decaySteps = num(args, 'decaySteps', '>0', where);
-  const decayRate = num(args, 'decayRate', '>=0', where);
-  const staircase = bool(args, 'staircase', where, false);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const decaySteps = readNumber(args, 'decaySteps', '>0', where);
+  const decayRate = readNumber(args, 'decayRate', '>=0', where);
+  const staircase = readBoolean(args, 'staircase', where, false);
   return (step) => {
     let p = step / decaySteps;
     if (staircase) p = Math.floor(p);

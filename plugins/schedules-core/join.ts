@@ -1,14 +1,15 @@
 import type { BuiltSchedule, Schedule, ScheduleContext, StatefulSchedule, StepObservation } from '../../src/schedules/schedule.js';
 import { isStatefulSchedule } from '../../src/schedules/schedule.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { defineFamily, invalid, numArray, shiftContext } from './common.js';
+import { defineFamily, shiftContext } from './common.js';
+import { invalidArgument, readNumberArray } from '../../src/core/validation.js';
 
 /** Why a composite refuses its children: each must be a schedule function or a stateful schedule. */
 export function requireSchedule(name: string, value: unknown, where: string): BuiltSchedule {
   if (typeof value === 'function' || (typeof value === 'object' && value !== null && isStatefulSchedule(value as BuiltSchedule))) {
     return value as BuiltSchedule;
   }
-  return invalid(name, 'a schedule (function or stateful schedule)', value, where);
+  return invalidArgument(name, 'a schedule (function or stateful schedule)', value, where);
 }
 
 /** Merges the children's `requires`; two different monitored metrics cannot be served at once. */
@@ -50,11 +51,11 @@ export function joinSchedules(schedules: readonly Schedule[], boundaries: readon
 export function joinSchedules(schedules: readonly BuiltSchedule[], boundaries: readonly number[]): BuiltSchedule;
 export function joinSchedules(schedules: readonly BuiltSchedule[], boundaries: readonly number[]): BuiltSchedule {
   const where = 'join';
-  if (!Array.isArray(schedules) || schedules.length === 0) invalid('schedules', 'a non-empty array of schedules', schedules, where);
+  if (!Array.isArray(schedules) || schedules.length === 0) invalidArgument('schedules', 'a non-empty array of schedules', schedules, where);
   const children = schedules.map((s, i) => requireSchedule(`schedules[${i}]`, s, where));
-  const bounds = numArray({ boundaries }, 'boundaries', where, { order: 'nondecreasing', rule: '>=0' });
+  const bounds = readNumberArray({ boundaries }, 'boundaries', where, { order: 'nondecreasing', rule: '>=0' });
   if (bounds.length !== children.length - 1) {
-    invalid('boundaries', `one element shorter than \`schedules\` (${children.length - 1} elements)`, boundaries, where);
+    invalidArgument('boundaries', `one element shorter than \`schedules\` (${children.length - 1} elements)`, boundaries, where);
   }
   const segment = (step: number) => {
     let i = 0;
@@ -136,9 +137,9 @@ export const joinFamily = defineFamily<JoinArgs>({
   ],
   build: (a, resolver) => {
     const specs = (a as { schedules?: unknown }).schedules;
-    if (specs === undefined) invalid('schedules', 'a non-empty array of schedule specs', specs, 'join');
-    if (!Array.isArray(specs) || specs.length === 0) invalid('schedules', 'a non-empty array of schedule specs', specs, 'join');
-    const bounds = numArray(a, 'boundaries', 'join', { order: 'nondecreasing', rule: '>=0' });
+    if (specs === undefined) invalidArgument('schedules', 'a non-empty array of schedule specs', specs, 'join');
+    if (!Array.isArray(specs) || specs.length === 0) invalidArgument('schedules', 'a non-empty array of schedule specs', specs, 'join');
+    const bounds = readNumberArray(a, 'boundaries', 'join', { order: 'nondecreasing', rule: '>=0' });
     return joinSchedules(specs.map((s: Record<string, unknown>) => resolver.build(s)), bounds);
   },
 });

@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readNumber } from '../../src/core/validation.js';
 
 export interface LinearArgs {
   /** Value before and at `transitionBegin`. Required; no default. */
@@ -19,10 +20,10 @@ export interface LinearArgs {
  */
 export function linearSchedule(args: LinearArgs): Schedule {
   const where = 'linear';
-  const init = num(args, 'initialValue', '>=0', where);
-  const end = num(args, 'endValue', '>=0', where);
-  const steps = num(args, 'transitionSteps', '>0', where);
-  const begin = num(args, 'transitionBegin', '>=0', where, 0);
+  const init = readNumber(args, 'initialValue', '>=0', where);
+  const end = readNumber(args, 'endValue', '>=0', where);
+  const steps = readNumber(args, 'transitionSteps', '>0', where);
+  const begin = readNumber(args, 'transitionBegin', '>=0', where, 0);
   return (step) => {
     const t = Math.min(Math.max(step - begin, 0), steps);
     // Same expression as optax's polynomial_schedule with power 1, so the rounding matches too.

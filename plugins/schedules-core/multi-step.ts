@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, num, numArray, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readNumber, readNumberArray } from '../../src/core/validation.js';
 
 export interface MultiStepArgs {
   /** Learning rate at step 0. Required; no default. */
@@ -16,9 +17,9 @@ export interface MultiStepArgs {
 /** PyTorch `MultiStepLR`: `initialLearningRate * gamma ** (number of milestones <= step)` (bisect_right). */
 export function multiStepSchedule(args: MultiStepArgs): Schedule {
   const where = 'multi_step';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const milestones = numArray(args, 'milestones', where, { order: 'nondecreasing', rule: 'int>=0' });
-  const gamma = num(args, 'gamma', '>0', where, 0.1);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const milestones = readNumberArray(args, 'milestones', where, { order: 'nondecreasing', rule: 'int>=0' });
+  const gamma = readNumber(args, 'gamma', '>0', where, 0.1);
   return (step) => {
     let passed = 0;
     while (passed < milestones.length && milestones[passed] <= step) passed++;

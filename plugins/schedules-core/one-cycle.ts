@@ -1,6 +1,7 @@
 import type { Schedule, ScheduleContext } from '../../src/schedules/schedule.js';
 import { ValidationError } from '../../src/core/errors.js';
-import { bool, choice, defineFamily, invalid, num, optNum, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { invalidArgument, readBoolean, readChoice, readNumber, readOptionalNumber } from '../../src/core/validation.js';
 
 export interface OneCycleArgs {
   /** Peak learning rate. Required; no default. */
@@ -41,17 +42,17 @@ const annealLinear = (start: number, end: number, pct: number) => (end - start) 
  */
 export function oneCycleSchedule(args: OneCycleArgs): Schedule {
   const where = 'one_cycle';
-  const maxLr = num(args, 'maxLearningRate', '>0', where);
-  const fixedTotal = optNum(args, 'totalSteps', 'int>=1', where);
-  const pctStart = num(args, 'pctStart', 'finite', where, 0.3);
-  if (!(pctStart >= 0 && pctStart <= 1)) invalid('pctStart', 'in [0, 1]', pctStart, where);
-  const strategy = choice(args, 'annealStrategy', ['cos', 'linear'] as const, where, 'cos');
-  const divFactor = num(args, 'divFactor', '>0', where, 25);
-  const finalDivFactor = num(args, 'finalDivFactor', '>0', where, 1e4);
-  const threePhase = bool(args, 'threePhase', where, false);
-  const cycleMomentum = bool(args, 'cycleMomentum', where, true);
-  const baseM = num(args, 'baseMomentum', '>=0', where, 0.85);
-  const maxM = num(args, 'maxMomentum', '>=0', where, 0.95);
+  const maxLr = readNumber(args, 'maxLearningRate', '>0', where);
+  const fixedTotal = readOptionalNumber(args, 'totalSteps', 'int>=1', where);
+  const pctStart = readNumber(args, 'pctStart', 'finite', where, 0.3);
+  if (!(pctStart >= 0 && pctStart <= 1)) invalidArgument('pctStart', 'in [0, 1]', pctStart, where);
+  const strategy = readChoice(args, 'annealStrategy', ['cos', 'linear'] as const, where, 'cos');
+  const divFactor = readNumber(args, 'divFactor', '>0', where, 25);
+  const finalDivFactor = readNumber(args, 'finalDivFactor', '>0', where, 1e4);
+  const threePhase = readBoolean(args, 'threePhase', where, false);
+  const cycleMomentum = readBoolean(args, 'cycleMomentum', where, true);
+  const baseM = readNumber(args, 'baseMomentum', '>=0', where, 0.85);
+  const maxM = readNumber(args, 'maxMomentum', '>=0', where, 0.95);
   const anneal = strategy === 'cos' ? annealCos : annealLinear;
   const initialLr = maxLr / divFactor;
   const minLr = initialLr / finalDivFactor;
@@ -75,7 +76,7 @@ export function oneCycleSchedule(args: OneCycleArgs): Schedule {
       const firstStep = i === 0 ? 0 : Math.max(0, Math.floor(start) + 1);
       const reachable = firstStep <= (last ? total - 1 : Math.min(p.end, total - 1));
       if (reachable && p.end === start) {
-        invalid('pctStart', `such that phase ${i + 1} of the cycle is not empty (totalSteps=${total})`, pctStart, where);
+        invalidArgument('pctStart', `such that phase ${i + 1} of the cycle is not empty (totalSteps=${total})`, pctStart, where);
       }
       start = p.end;
     }

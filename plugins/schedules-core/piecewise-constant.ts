@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, invalid, numArray, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { invalidArgument, readNumberArray } from '../../src/core/validation.js';
 
 export interface PiecewiseConstantArgs {
   /** Strictly increasing step boundaries (at least one). Required; no default. */
@@ -15,10 +16,10 @@ export interface PiecewiseConstantArgs {
  */
 export function piecewiseConstantSchedule(args: PiecewiseConstantArgs): Schedule {
   const where = 'piecewise_constant';
-  const boundaries = numArray(args, 'boundaries', where, { order: 'increasing', minLength: 1 });
-  const values = numArray(args, 'values', where, { rule: '>=0' });
+  const boundaries = readNumberArray(args, 'boundaries', where, { order: 'increasing', minLength: 1 });
+  const values = readNumberArray(args, 'values', where, { rule: '>=0' });
   if (values.length !== boundaries.length + 1) {
-    invalid('values', `one element longer than \`boundaries\` (${boundaries.length + 1} elements)`, values, where);
+    invalidArgument('values', `one element longer than \`boundaries\` (${boundaries.length + 1} elements)`, values, where);
   }
   return (step) => {
     let i = 0;

@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { choice, defineFamily, invalid, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { invalidArgument, readChoice, readNumber } from '../../src/core/validation.js';
 
 export interface PiecewiseInterpolateArgs {
   /** Value at step 0. Required; no default. */
@@ -21,20 +22,20 @@ export interface PiecewiseInterpolateArgs {
  */
 export function piecewiseInterpolateSchedule(args: PiecewiseInterpolateArgs): Schedule {
   const where = 'piecewise_interpolate';
-  const init = num(args, 'initValue', '>=0', where);
-  const type = choice(args, 'interpolateType', ['linear', 'cosine'] as const, where, 'linear');
+  const init = readNumber(args, 'initValue', '>=0', where);
+  const type = readChoice(args, 'interpolateType', ['linear', 'cosine'] as const, where, 'linear');
   const raw = (args as { boundariesAndScales?: unknown }).boundariesAndScales ?? [];
-  if (!Array.isArray(raw)) invalid('boundariesAndScales', 'an array of [boundary, scale] pairs', raw, where);
+  if (!Array.isArray(raw)) invalidArgument('boundariesAndScales', 'an array of [boundary, scale] pairs', raw, where);
   const bounds = [0];
   const values = [init];
   raw.forEach((pair: unknown, i: number) => {
     if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      invalid(`boundariesAndScales[${i}]`, 'a [boundary, scale] pair of finite numbers', pair, where);
+      invalidArgument(`boundariesAndScales[${i}]`, 'a [boundary, scale] pair of finite numbers', pair, where);
     }
     const [b, s] = pair as [number, number];
-    if (b < 0) invalid(`boundariesAndScales[${i}][0]`, '>= 0', b, where);
-    if (s < 0) invalid(`boundariesAndScales[${i}][1]`, '>= 0', s, where);
-    if (i > 0 && !(b > bounds[bounds.length - 1])) invalid('boundariesAndScales', 'ordered by strictly increasing boundary', raw, where);
+    if (b < 0) invalidArgument(`boundariesAndScales[${i}][0]`, '>= 0', b, where);
+    if (s < 0) invalidArgument(`boundariesAndScales[${i}][1]`, '>= 0', s, where);
+    if (i > 0 && !(b > bounds[bounds.length - 1])) invalidArgument('boundariesAndScales', 'ordered by strictly increasing boundary', raw, where);
     bounds.push(b);
     values.push(values[values.length - 1] * s);
   });

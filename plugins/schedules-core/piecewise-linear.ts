@@ -1,6 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, invalid } from './common.js';
-import { requireMissing } from '../../src/core/validation.js';
+import { defineFamily } from './common.js';
+import { invalidArgument, requireMissing } from '../../src/core/validation.js';
 
 export interface PiecewiseLinearArgs {
   /**
@@ -19,15 +19,15 @@ export function piecewiseLinearSchedule(args: PiecewiseLinearArgs): Schedule {
   const where = 'piecewise_linear';
   const points = (args as { points?: unknown })?.points;
   if (points === undefined) requireMissing('points', where);
-  if (!Array.isArray(points) || points.length === 0) invalid('points', 'a non-empty array of [step, learningRate] pairs', points, where);
+  if (!Array.isArray(points) || points.length === 0) invalidArgument('points', 'a non-empty array of [step, learningRate] pairs', points, where);
   const steps: number[] = [];
   const rates: number[] = [];
   points.forEach((p: unknown, i: number) => {
     if (!Array.isArray(p) || p.length !== 2 || !p.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      invalid(`points[${i}]`, 'a [step, learningRate] pair of finite numbers', p, where);
+      invalidArgument(`points[${i}]`, 'a [step, learningRate] pair of finite numbers', p, where);
     }
-    if (p[1] < 0) invalid(`points[${i}][1]`, '>= 0', p[1], where);
-    if (i > 0 && !(p[0] > steps[i - 1])) invalid('points', 'ordered by strictly increasing step', points, where);
+    if (p[1] < 0) invalidArgument(`points[${i}][1]`, '>= 0', p[1], where);
+    if (i > 0 && !(p[0] > steps[i - 1])) invalidArgument('points', 'ordered by strictly increasing step', points, where);
     steps.push(p[0]);
     rates.push(p[1]);
   });

@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { bool, defineFamily, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readBoolean, readNumber } from '../../src/core/validation.js';
 
 export interface PolynomialArgs {
   /** Learning rate at step 0. Required; no default. */
@@ -24,12 +25,12 @@ export interface PolynomialArgs {
  */
 export function polynomialSchedule(args: PolynomialArgs): Schedule {
   const where = 'polynomial';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const decaySteps = num(args, 'decaySteps', '>0', where);
-  const end = num(args, 'endLearningRate', '>=0', where, 0.0001);
-  const power = num(args, 'power', '>0', where, 1);
-  const cycle = bool(args, 'cycle', where, false);
-  const begin = num(args, 'transitionBegin', '>=0', where, 0);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const decaySteps = readNumber(args, 'decaySteps', '>0', where);
+  const end = readNumber(args, 'endLearningRate', '>=0', where, 0.0001);
+  const power = readNumber(args, 'power', '>0', where, 1);
+  const cycle = readBoolean(args, 'cycle', where, false);
+  const begin = readNumber(args, 'transitionBegin', '>=0', where, 0);
   return (step) => {
     const t = Math.max(0, step - begin);
     let steps = decaySteps;

@@ -1,5 +1,6 @@
 import type { Schedule } from '../../src/schedules/schedule.js';
-import { defineFamily, num, schema } from './common.js';
+import { defineFamily, schema } from './common.js';
+import { readNumber } from '../../src/core/validation.js';
 
 export interface StepArgs {
   /** Learning rate at step 0. Required; no default. */
@@ -13,9 +14,9 @@ export interface StepArgs {
 /** PyTorch `StepLR` in optimizer steps: `initialLearningRate * gamma ** floor(step / stepSize)`. */
 export function stepSchedule(args: StepArgs): Schedule {
   const where = 'step';
-  const lr0 = num(args, 'initialLearningRate', '>=0', where);
-  const stepSize = num(args, 'stepSize', 'int>=1', where);
-  const gamma = num(args, 'gamma', '>0', where, 0.1);
+  const lr0 = readNumber(args, 'initialLearningRate', '>=0', where);
+  const stepSize = readNumber(args, 'stepSize', 'int>=1', where);
+  const gamma = readNumber(args, 'gamma', '>0', where, 0.1);
   return (step) => lr0 * gamma ** Math.floor(step / stepSize);
 }
 

@@ -1,7 +1,7 @@
 import type { BuiltSchedule, Schedule, ScheduleContext, StatefulSchedule } from '../../src/schedules/schedule.js';
 import { isStatefulSchedule } from '../../src/schedules/schedule.js';
-import { requireMissing } from '../../src/core/validation.js';
-import { defineFamily, num, schema, shiftContext } from './common.js';
+import { readNumber, requireMissing } from '../../src/core/validation.js';
+import { defineFamily, schema, shiftContext } from './common.js';
 import { observedStep, requireSchedule } from './join.js';
 
 export interface WarmupArgs<S extends BuiltSchedule = BuiltSchedule> {
@@ -23,8 +23,8 @@ export function warmupSchedule(args: WarmupArgs<Schedule>): Schedule;
 export function warmupSchedule(args: WarmupArgs): BuiltSchedule;
 export function warmupSchedule(args: WarmupArgs): BuiltSchedule {
   const where = 'warmup';
-  const warmupSteps = num(args, 'warmupSteps', 'int>=0', where);
-  const start = num(args, 'startLearningRate', '>=0', where, 0);
+  const warmupSteps = readNumber(args, 'warmupSteps', 'int>=0', where);
+  const start = readNumber(args, 'startLearningRate', '>=0', where, 0);
   if (args?.after === undefined) requireMissing('after', where);
   const after = requireSchedule('after', args.after, where);
   const ramp = (step: number, target: number) => start + ((target - start) * step) / warmupSteps;

@@ -1,6 +1,6 @@
-import { ValidationError, describeValue } from '../../../src/core/errors.js';
 import type { ParamGroup, SimScheduler } from '../runtime.js';
 import { checkKwargs, type PreparedTorch, type TorchClassContext, type TorchSchedulerClass } from '../torch-class.js';
+import { invalidArgument } from '../../../src/core/validation.js';
 
 /** `ChainedScheduler`: one step() steps every child in order on the shared lr, so effects multiply. */
 class ChainedSchedulerSim implements SimScheduler {
@@ -29,11 +29,7 @@ class ChainedSchedulerSim implements SimScheduler {
 export function prepareChildren(kwargs: Readonly<Record<string, unknown>>, ctx: TorchClassContext): PreparedTorch[] {
   const list = kwargs.schedulers;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${ctx.where}: \`schedulers\` must be a non-empty list of scheduler specs such as {"torch": "StepLR", "kwargs": {...}}. Received: schedulers=${describeValue(list)}.`,
-      { argument: 'schedulers', rule: 'a non-empty list', received: list },
-    );
+    invalidArgument('schedulers', 'a non-empty list of scheduler specs such as {"torch": "StepLR", "kwargs": {...}}', list, ctx.where);
   }
   return list.map((spec, i) => ctx.nested(spec, `schedulers[${i}]`));
 }

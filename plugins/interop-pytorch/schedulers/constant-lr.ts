@@ -1,5 +1,6 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, inRange, int, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber, requireInRange } from '../../../src/core/validation.js';
 
 /** `ConstantLR`: lr × factor until total_iters, then back to lr (chainable: divides by factor again). */
 class ConstantLRSim extends LRSchedulerSim {
@@ -25,8 +26,8 @@ export const constantLR: TorchSchedulerClass = {
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
     // PyTorch accepts factor=0 and then divides by zero at total_iters; reject it up front.
-    const factor = inRange('factor', num(kwargs, 'factor', 1 / 3, ctx.where), 0, 1, ctx.where, true);
-    const totalIters = int(kwargs, 'total_iters', 5, 0, ctx.where);
+    const factor = requireInRange('factor', readNumber(kwargs, 'factor', 'finite', ctx.where, 1 / 3, PYTHON_NONE_IS_DEFAULT), 0, 1, ctx.where, { lo: true });
+    const totalIters = readNumber(kwargs, 'total_iters', 'int>=0', ctx.where, 5, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new ConstantLRSim(group, factor, totalIters));
   },
 };

@@ -1,5 +1,6 @@
 import { LRSchedulerSim, pyMod, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, leaf, num, positive, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber } from '../../../src/core/validation.js';
 
 /**
  * `CosineAnnealingLR` in PyTorch's recursive form. It is not clamped at T_max: past it the lr
@@ -36,8 +37,8 @@ export const cosineAnnealingLR: TorchSchedulerClass = {
   kwargs: ['T_max', 'eta_min', ...COMMON_KWARGS],
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
-    const tMax = positive(kwargs, 'T_max', undefined, ctx.where);
-    const etaMin = num(kwargs, 'eta_min', 0.0, ctx.where);
+    const tMax = readNumber(kwargs, 'T_max', '>0', ctx.where, undefined, PYTHON_NONE_IS_DEFAULT);
+    const etaMin = readNumber(kwargs, 'eta_min', 'finite', ctx.where, 0.0, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new CosineAnnealingLRSim(group, tMax, etaMin));
   },
 };

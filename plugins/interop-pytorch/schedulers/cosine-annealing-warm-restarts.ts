@@ -1,5 +1,6 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, int, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber } from '../../../src/core/validation.js';
 
 /**
  * `CosineAnnealingWarmRestarts` (SGDR). `step()` advances T_cur by one and restarts when it reaches
@@ -59,9 +60,9 @@ export const cosineAnnealingWarmRestarts: TorchSchedulerClass = {
   kwargs: ['T_0', 'T_mult', 'eta_min', ...COMMON_KWARGS],
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
-    const t0 = int(kwargs, 'T_0', undefined, 1, ctx.where);
-    const tMult = int(kwargs, 'T_mult', 1, 1, ctx.where);
-    const etaMin = num(kwargs, 'eta_min', 0.0, ctx.where);
+    const t0 = readNumber(kwargs, 'T_0', 'int>=1', ctx.where, undefined, PYTHON_NONE_IS_DEFAULT);
+    const tMult = readNumber(kwargs, 'T_mult', 'int>=1', ctx.where, 1, PYTHON_NONE_IS_DEFAULT);
+    const etaMin = readNumber(kwargs, 'eta_min', 'finite', ctx.where, 0.0, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new CosineAnnealingWarmRestartsSim(group, t0, tMult, etaMin));
   },
 };

@@ -1,6 +1,7 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
 import { compileLambda, type CompiledLambda } from '../lambda-expression.js';
-import { COMMON_KWARGS, bool, checkKwargs, leaf, num, oneOf, perGroup, positive, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, perGroup, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readBoolean, readChoice, readNumber } from '../../../src/core/validation.js';
 
 interface CyclicArgs {
   readonly baseLr: number;
@@ -52,18 +53,18 @@ export const cyclicLR: TorchSchedulerClass = {
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
     const w = ctx.where;
-    const baseLr = num({ base_lr: perGroup('base_lr', kwargs.base_lr, ctx) }, 'base_lr', undefined, w);
-    const maxLr = num({ max_lr: perGroup('max_lr', kwargs.max_lr, ctx) }, 'max_lr', undefined, w);
-    const up = positive(kwargs, 'step_size_up', 2000, w);
-    const down = positive(kwargs, 'step_size_down', up, w);
-    const mode = oneOf(kwargs, 'mode', 'triangular', ['triangular', 'triangular2', 'exp_range'] as const, w);
-    const gamma = num(kwargs, 'gamma', 1.0, w);
+    const baseLr = readNumber({ base_lr: perGroup('base_lr', kwargs.base_lr, ctx) }, 'base_lr', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT);
+    const maxLr = readNumber({ max_lr: perGroup('max_lr', kwargs.max_lr, ctx) }, 'max_lr', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT);
+    const up = readNumber(kwargs, 'step_size_up', '>0', w, 2000, PYTHON_NONE_IS_DEFAULT);
+    const down = readNumber(kwargs, 'step_size_down', '>0', w, up, PYTHON_NONE_IS_DEFAULT);
+    const mode = readChoice(kwargs, 'mode', ['triangular', 'triangular2', 'exp_range'] as const, w, 'triangular', PYTHON_NONE_IS_DEFAULT);
+    const gamma = readNumber(kwargs, 'gamma', 'finite', w, 1.0, PYTHON_NONE_IS_DEFAULT);
     let scaleFn: CompiledLambda;
     let scaleMode: 'cycle' | 'iterations';
     if (kwargs.scale_fn !== undefined && kwargs.scale_fn !== null) {
       // A custom scale_fn overrides `mode`; it is an expression in `x` (cycle number or iteration).
       scaleFn = compileLambda(kwargs.scale_fn, 'scale_fn', 'x', w);
-      scaleMode = oneOf(kwargs, 'scale_mode', 'cycle', ['cycle', 'iterations'] as const, w);
+      scaleMode = readChoice(kwargs, 'scale_mode', ['cycle', 'iterations'] as const, w, 'cycle', PYTHON_NONE_IS_DEFAULT);
     } else if (mode === 'triangular') {
       scaleFn = () => 1.0;
       scaleMode = 'cycle';
@@ -74,9 +75,9 @@ export const cyclicLR: TorchSchedulerClass = {
       scaleFn = (x) => gamma ** x;
       scaleMode = 'iterations';
     }
-    const cycleMomentum = bool(kwargs, 'cycle_momentum', true, w);
-    const baseMomentum = num({ base_momentum: perGroup('base_momentum', kwargs.base_momentum, ctx) }, 'base_momentum', 0.8, w);
-    const maxMomentum = num({ max_momentum: perGroup('max_momentum', kwargs.max_momentum, ctx) }, 'max_momentum', 0.9, w);
+    const cycleMomentum = readBoolean(kwargs, 'cycle_momentum', w, true, PYTHON_NONE_IS_DEFAULT);
+    const baseMomentum = readNumber({ base_momentum: perGroup('base_momentum', kwargs.base_momentum, ctx) }, 'base_momentum', 'finite', w, 0.8, PYTHON_NONE_IS_DEFAULT);
+    const maxMomentum = readNumber({ max_momentum: perGroup('max_momentum', kwargs.max_momentum, ctx) }, 'max_momentum', 'finite', w, 0.9, PYTHON_NONE_IS_DEFAULT);
     const args: CyclicArgs = {
       baseLr, maxLr, totalSize: up + down, stepRatio: up / (up + down), scaleFn, scaleMode,
       cycleMomentum, baseMomentum, maxMomentum,

@@ -1,5 +1,6 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber } from '../../../src/core/validation.js';
 
 /** `ExponentialLR`: multiply by gamma every epoch. */
 class ExponentialLRSim extends LRSchedulerSim {
@@ -22,7 +23,7 @@ export const exponentialLR: TorchSchedulerClass = {
   kwargs: ['gamma', ...COMMON_KWARGS],
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
-    const gamma = num(kwargs, 'gamma', undefined, ctx.where);
+    const gamma = readNumber(kwargs, 'gamma', 'finite', ctx.where, undefined, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new ExponentialLRSim(group, gamma));
   },
 };

@@ -1,5 +1,6 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, inRange, int, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber, requireInRange } from '../../../src/core/validation.js';
 
 /** `LinearLR`: factor moves linearly from start_factor to end_factor over total_iters epochs (chainable ratio form). */
 class LinearLRSim extends LRSchedulerSim {
@@ -33,9 +34,9 @@ export const linearLR: TorchSchedulerClass = {
   kwargs: ['start_factor', 'end_factor', 'total_iters', ...COMMON_KWARGS],
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
-    const start = inRange('start_factor', num(kwargs, 'start_factor', 1 / 3, ctx.where), 0, 1, ctx.where, true);
-    const end = inRange('end_factor', num(kwargs, 'end_factor', 1.0, ctx.where), 0, 1, ctx.where);
-    const totalIters = int(kwargs, 'total_iters', 5, 1, ctx.where);
+    const start = requireInRange('start_factor', readNumber(kwargs, 'start_factor', 'finite', ctx.where, 1 / 3, PYTHON_NONE_IS_DEFAULT), 0, 1, ctx.where, { lo: true });
+    const end = requireInRange('end_factor', readNumber(kwargs, 'end_factor', 'finite', ctx.where, 1.0, PYTHON_NONE_IS_DEFAULT), 0, 1, ctx.where);
+    const totalIters = readNumber(kwargs, 'total_iters', 'int>=1', ctx.where, 5, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new LinearLRSim(group, start, end, totalIters));
   },
 };

@@ -1,6 +1,6 @@
-import { ValidationError, describeValue } from '../../../src/core/errors.js';
 import { LRSchedulerSim, bisectRight, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { invalidArgument, PYTHON_NONE_IS_DEFAULT, readNumber } from '../../../src/core/validation.js';
 
 /** `MultiStepLR`: multiply by gamma at each milestone (a repeated milestone counts twice, as Counter does). */
 class MultiStepLRSim extends LRSchedulerSim {
@@ -31,13 +31,9 @@ export const multiStepLR: TorchSchedulerClass = {
     checkKwargs(kwargs, this, ctx.where);
     const milestones = kwargs.milestones;
     if (!Array.isArray(milestones) || milestones.some((m) => !Number.isInteger(m) || m < 0)) {
-      throw new ValidationError(
-        'INVALID_PARAMETER',
-        `${ctx.where}: \`milestones\` must be a list of epoch indices (integers >= 0). Received: milestones=${describeValue(milestones)}.`,
-        { argument: 'milestones', rule: 'a list of integers >= 0', received: milestones },
-      );
+      invalidArgument('milestones', 'a list of epoch indices (integers >= 0)', milestones, ctx.where);
     }
-    const gamma = num(kwargs, 'gamma', 0.1, ctx.where);
+    const gamma = readNumber(kwargs, 'gamma', 'finite', ctx.where, 0.1, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new MultiStepLRSim(group, milestones as number[], gamma));
   },
 };

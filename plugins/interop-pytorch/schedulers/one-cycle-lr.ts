@@ -1,8 +1,7 @@
 import { TrainingError, ValidationError, describeValue } from '../../../src/core/errors.js';
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import {
-  COMMON_KWARGS, bool, checkKwargs, inRange, int, leaf, num, oneOf, perGroup, positive, type TorchSchedulerClass,
-} from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, perGroup, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readBoolean, readChoice, readNumber, requireInRange } from '../../../src/core/validation.js';
 
 type LrKey = 'initial_lr' | 'max_lr' | 'min_lr';
 type MomKey = 'max_momentum' | 'base_momentum';
@@ -81,12 +80,12 @@ export const oneCycleLR: TorchSchedulerClass = {
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
     const w = ctx.where;
-    const maxLr = num({ max_lr: perGroup('max_lr', kwargs.max_lr, ctx) }, 'max_lr', undefined, w);
+    const maxLr = readNumber({ max_lr: perGroup('max_lr', kwargs.max_lr, ctx) }, 'max_lr', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT);
     let totalSteps: number;
     if (kwargs.total_steps !== undefined && kwargs.total_steps !== null) {
-      totalSteps = int(kwargs, 'total_steps', undefined, 1, w);
+      totalSteps = readNumber(kwargs, 'total_steps', 'int>=1', w, undefined, PYTHON_NONE_IS_DEFAULT);
     } else if (kwargs.epochs !== undefined && kwargs.steps_per_epoch !== undefined) {
-      totalSteps = int(kwargs, 'epochs', undefined, 1, w) * int(kwargs, 'steps_per_epoch', undefined, 1, w);
+      totalSteps = readNumber(kwargs, 'epochs', 'int>=1', w, undefined, PYTHON_NONE_IS_DEFAULT) * readNumber(kwargs, 'steps_per_epoch', 'int>=1', w, undefined, PYTHON_NONE_IS_DEFAULT);
     } else {
       throw new ValidationError(
         'MISSING_PARAMETER',
@@ -94,9 +93,9 @@ export const oneCycleLR: TorchSchedulerClass = {
         { argument: 'total_steps', rule: 'required', received: undefined },
       );
     }
-    const pctStart = inRange('pct_start', num(kwargs, 'pct_start', 0.3, w), 0, 1, w);
-    const strategy = oneOf(kwargs, 'anneal_strategy', 'cos', ['cos', 'linear'] as const, w);
-    const threePhase = bool(kwargs, 'three_phase', false, w);
+    const pctStart = requireInRange('pct_start', readNumber(kwargs, 'pct_start', 'finite', w, 0.3, PYTHON_NONE_IS_DEFAULT), 0, 1, w);
+    const strategy = readChoice(kwargs, 'anneal_strategy', ['cos', 'linear'] as const, w, 'cos', PYTHON_NONE_IS_DEFAULT);
+    const threePhase = readBoolean(kwargs, 'three_phase', w, false, PYTHON_NONE_IS_DEFAULT);
     const phases: Phase[] = threePhase
       ? [
           { endStep: pctStart * totalSteps - 1, startLr: 'initial_lr', endLr: 'max_lr', startMomentum: 'max_momentum', endMomentum: 'base_momentum' },
@@ -119,17 +118,17 @@ export const oneCycleLR: TorchSchedulerClass = {
       }
       prev = p.endStep;
     }
-    const cycleMomentum = bool(kwargs, 'cycle_momentum', true, w);
+    const cycleMomentum = readBoolean(kwargs, 'cycle_momentum', w, true, PYTHON_NONE_IS_DEFAULT);
     const args: OneCycleArgs = {
       maxLr,
       totalSteps,
       phases,
       anneal: strategy === 'cos' ? annealCos : annealLinear,
-      divFactor: positive(kwargs, 'div_factor', 25.0, w),
-      finalDivFactor: positive(kwargs, 'final_div_factor', 1e4, w),
+      divFactor: readNumber(kwargs, 'div_factor', '>0', w, 25.0, PYTHON_NONE_IS_DEFAULT),
+      finalDivFactor: readNumber(kwargs, 'final_div_factor', '>0', w, 1e4, PYTHON_NONE_IS_DEFAULT),
       cycleMomentum,
-      baseMomentum: num({ base_momentum: perGroup('base_momentum', kwargs.base_momentum, ctx) }, 'base_momentum', 0.85, w),
-      maxMomentum: num({ max_momentum: perGroup('max_momentum', kwargs.max_momentum, ctx) }, 'max_momentum', 0.95, w),
+      baseMomentum: readNumber({ base_momentum: perGroup('base_momentum', kwargs.base_momentum, ctx) }, 'base_momentum', 'finite', w, 0.85, PYTHON_NONE_IS_DEFAULT),
+      maxMomentum: readNumber({ max_momentum: perGroup('max_momentum', kwargs.max_momentum, ctx) }, 'max_momentum', 'finite', w, 0.95, PYTHON_NONE_IS_DEFAULT),
     };
     return leaf(this.name, (group) => new OneCycleLRSim(group, args), { perBatch: true, momentum: cycleMomentum });
   },

@@ -1,5 +1,6 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, int, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber } from '../../../src/core/validation.js';
 
 /** `PolynomialLR`: lr × (1 − t/total_iters)^power, in PyTorch's chainable ratio form. */
 class PolynomialLRSim extends LRSchedulerSim {
@@ -25,8 +26,8 @@ export const polynomialLR: TorchSchedulerClass = {
   kwargs: ['total_iters', 'power', ...COMMON_KWARGS],
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
-    const totalIters = int(kwargs, 'total_iters', 5, 1, ctx.where);
-    const power = num(kwargs, 'power', 1.0, ctx.where);
+    const totalIters = readNumber(kwargs, 'total_iters', 'int>=1', ctx.where, 5, PYTHON_NONE_IS_DEFAULT);
+    const power = readNumber(kwargs, 'power', 'finite', ctx.where, 1.0, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new PolynomialLRSim(group, totalIters, power));
   },
 };

@@ -1,6 +1,6 @@
 import type { NativeScheduleSpec } from '../../../src/schedules/schedule.js';
-import { ValidationError, describeValue } from '../../../src/core/errors.js';
-import { COMMON_KWARGS, checkKwargs, int, num, oneOf, perGroup, type TorchClassContext } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, perGroup, type TorchClassContext } from '../torch-class.js';
+import { invalidArgument, PYTHON_NONE_IS_DEFAULT, readChoice, readNumber } from '../../../src/core/validation.js';
 
 /** PyTorch's ReduceLROnPlateau kwargs (no `last_epoch`: it is not an LRScheduler subclass in spirit). */
 export const REDUCE_LR_ON_PLATEAU_KWARGS = [
@@ -20,28 +20,24 @@ export function reduceLROnPlateauSpec(
 ): NativeScheduleSpec {
   const w = ctx.where;
   checkKwargs(kwargs, { name: 'ReduceLROnPlateau', kwargs: REDUCE_LR_ON_PLATEAU_KWARGS, prepare: () => { throw new Error('not replayable'); } }, w);
-  const factor = num(kwargs, 'factor', 0.1, w);
+  const factor = readNumber(kwargs, 'factor', 'finite', w, 0.1, PYTHON_NONE_IS_DEFAULT);
   if (!(factor > 0 && factor < 1)) {
     // PyTorch: "Factor should be < 1.0."; 0 (drop to min_lr at once) is refused by the native family too.
-    throw new ValidationError(
-      'INVALID_PARAMETER',
-      `${w}: \`factor\` must be in (0, 1). Received: factor=${describeValue(factor)}.`,
-      { argument: 'factor', rule: 'in (0, 1)', received: factor },
-    );
+    invalidArgument('factor', 'in (0, 1)', factor, w);
   }
   return {
     family: 'reduce_on_plateau',
     params: {
       learningRate: baseLr,
       monitor,
-      mode: oneOf(kwargs, 'mode', 'min', ['min', 'max'] as const, w),
+      mode: readChoice(kwargs, 'mode', ['min', 'max'] as const, w, 'min', PYTHON_NONE_IS_DEFAULT),
       factor,
-      patience: int(kwargs, 'patience', 10, 0, w),
-      threshold: num(kwargs, 'threshold', 1e-4, w),
-      thresholdMode: oneOf(kwargs, 'threshold_mode', 'rel', ['rel', 'abs'] as const, w),
-      cooldown: int(kwargs, 'cooldown', 0, 0, w),
-      minLr: num({ min_lr: perGroup('min_lr', kwargs.min_lr, ctx) }, 'min_lr', 0, w),
-      eps: num(kwargs, 'eps', 1e-8, w),
+      patience: readNumber(kwargs, 'patience', 'int>=0', w, 10, PYTHON_NONE_IS_DEFAULT),
+      threshold: readNumber(kwargs, 'threshold', 'finite', w, 1e-4, PYTHON_NONE_IS_DEFAULT),
+      thresholdMode: readChoice(kwargs, 'threshold_mode', ['rel', 'abs'] as const, w, 'rel', PYTHON_NONE_IS_DEFAULT),
+      cooldown: readNumber(kwargs, 'cooldown', 'int>=0', w, 0, PYTHON_NONE_IS_DEFAULT),
+      minLr: readNumber({ min_lr: perGroup('min_lr', kwargs.min_lr, ctx) }, 'min_lr', 'finite', w, 0, PYTHON_NONE_IS_DEFAULT),
+      eps: readNumber(kwargs, 'eps', 'finite', w, 1e-8, PYTHON_NONE_IS_DEFAULT),
       semantics: 'pytorch',
     },
   };

@@ -1,7 +1,8 @@
-import { ValidationError, describeValue } from '../../../src/core/errors.js';
+import { ValidationError } from '../../../src/core/errors.js';
 import { bisectRight, type ParamGroup, type SimScheduler } from '../runtime.js';
 import { COMMON_KWARGS, checkKwargs, type TorchSchedulerClass } from '../torch-class.js';
 import { buildChildren, prepareChildren } from './chained-scheduler.js';
+import { invalidArgument } from '../../../src/core/validation.js';
 
 /**
  * `SequentialLR`: children take turns at the milestones; at a milestone the next child restarts
@@ -55,11 +56,7 @@ export const sequentialLR: TorchSchedulerClass = {
       milestones.length !== children.length - 1 ||
       milestones.some((m, i) => !Number.isInteger(m) || m < 1 || (i > 0 && m <= milestones[i - 1]))
     ) {
-      throw new ValidationError(
-        'INVALID_PARAMETER',
-        `${ctx.where}: \`milestones\` must be ${children.length - 1} strictly increasing integer epoch(s) >= 1 (one fewer than \`schedulers\`). Received: milestones=${describeValue(milestones)}.`,
-        { argument: 'milestones', rule: `${children.length - 1} strictly increasing integers >= 1`, received: milestones },
-      );
+      invalidArgument('milestones', `${children.length - 1} strictly increasing integer epoch(s) >= 1 (one fewer than \`schedulers\`)`, milestones, ctx.where);
     }
     children.forEach((c, i) => {
       if (i > 0 && !c.restartable) {

@@ -1,5 +1,6 @@
 import { LRSchedulerSim, type ParamGroup } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, int, leaf, num, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readNumber } from '../../../src/core/validation.js';
 
 /** `StepLR`: multiply by gamma every step_size epochs. */
 class StepLRSim extends LRSchedulerSim {
@@ -23,8 +24,8 @@ export const stepLR: TorchSchedulerClass = {
   kwargs: ['step_size', 'gamma', ...COMMON_KWARGS],
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
-    const stepSize = int(kwargs, 'step_size', undefined, 1, ctx.where);
-    const gamma = num(kwargs, 'gamma', 0.1, ctx.where);
+    const stepSize = readNumber(kwargs, 'step_size', 'int>=1', ctx.where, undefined, PYTHON_NONE_IS_DEFAULT);
+    const gamma = readNumber(kwargs, 'gamma', 'finite', ctx.where, 0.1, PYTHON_NONE_IS_DEFAULT);
     return leaf(this.name, (group) => new StepLRSim(group, stepSize, gamma));
   },
 };

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../src/core/errors.js';
 import { LRSchedulerSim, type ParamGroup, type SimScheduler } from '../runtime.js';
-import { COMMON_KWARGS, checkKwargs, int, leaf, num, oneOf, perGroup, type TorchSchedulerClass } from '../torch-class.js';
+import { COMMON_KWARGS, checkKwargs, leaf, perGroup, type TorchSchedulerClass } from '../torch-class.js';
+import { PYTHON_NONE_IS_DEFAULT, readChoice, readNumber } from '../../../src/core/validation.js';
 
 const cosineAnneal = (t: number): number => (1 - Math.cos(Math.PI * t)) / 2;
 const linearAnneal = (t: number): number => t;
@@ -72,9 +73,9 @@ export const swaLR: TorchSchedulerClass = {
   prepare(kwargs, ctx) {
     checkKwargs(kwargs, this, ctx.where);
     const w = ctx.where;
-    const swaLr = num({ swa_lr: perGroup('swa_lr', kwargs.swa_lr, ctx) }, 'swa_lr', undefined, w);
-    const annealEpochs = int(kwargs, 'anneal_epochs', 10, 0, w);
-    const anneal = oneOf(kwargs, 'anneal_strategy', 'cos', ['cos', 'linear'] as const, w) === 'cos' ? cosineAnneal : linearAnneal;
+    const swaLr = readNumber({ swa_lr: perGroup('swa_lr', kwargs.swa_lr, ctx) }, 'swa_lr', 'finite', w, undefined, PYTHON_NONE_IS_DEFAULT);
+    const annealEpochs = readNumber(kwargs, 'anneal_epochs', 'int>=0', w, 10, PYTHON_NONE_IS_DEFAULT);
+    const anneal = readChoice(kwargs, 'anneal_strategy', ['cos', 'linear'] as const, w, 'cos', PYTHON_NONE_IS_DEFAULT) === 'cos' ? cosineAnneal : linearAnneal;
     const swa = (group: ParamGroup): SimScheduler => new SWALRSim(group, annealEpochs, anneal, swaLr);
     const loop = kwargs.swa_start !== undefined || kwargs.before !== undefined;
     if (!loop) return leaf(this.name, swa);
@@ -85,7 +86,7 @@ export const swaLR: TorchSchedulerClass = {
         { argument: 'swa_start', rule: 'top-level SWALR only', received: kwargs.swa_start },
       );
     }
-    const swaStart = int(kwargs, 'swa_start', 0, 0, w);
+    const swaStart = readNumber(kwargs, 'swa_start', 'int>=0', w, 0, PYTHON_NONE_IS_DEFAULT);
     const before = kwargs.before === undefined || kwargs.before === null ? undefined : ctx.nested(kwargs.before, 'before');
     return {
       className: this.name,

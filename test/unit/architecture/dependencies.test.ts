@@ -49,7 +49,7 @@ describe('dependency rules', () => {
     expect(violations.map(describeViolation)).toEqual([]);
   }, 60_000);
 
-  it('the rules fail on a cycle, on library code naming a plugin and on core importing upward', () => {
+  it("the rules fail on a cycle, on library code naming a plugin, on core importing upward and on a plugin reaching into another's internals", () => {
     const dir = mkdtempSync(join(tmpdir(), 'metatune-depcruise-'));
     try {
       copyFileSync(join(ROOT, 'tsconfig.json'), join(dir, 'tsconfig.json'));
@@ -58,6 +58,9 @@ describe('dependency rules', () => {
         writeFileSync(join(dir, file), text);
       };
       write('plugins/p/index.ts', 'export const p = 1;\n');
+      write('plugins/p/api.ts', "export { p } from './index.js';\n");
+      write('plugins/p/common.ts', 'export const helper = 2;\n');
+      write('plugins/q/index.ts', "import { p } from '../p/api.js';\nimport { helper } from '../p/common.js';\nexport const q = p + helper;\n");
       write('src/traces/a.ts', "import { b } from './b.js';\nexport const a = () => b;\n");
       write('src/traces/b.ts', "import { a } from './a.js';\nexport const b = () => a;\n");
       write('src/tfjs/uses-plugin.ts', "import { p } from '../../plugins/p/index.js';\nexport const q = p;\n");
@@ -68,6 +71,7 @@ describe('dependency rules', () => {
         [
           'core-is-the-ground-floor: src/core/upward.ts -> src/tfjs/uses-plugin.ts',
           'no-circular: src/traces/a.ts -> src/traces/b.ts (cycle: src/traces/b.ts -> src/traces/a.ts)',
+          'plugins-meet-through-api: plugins/q/index.ts -> plugins/p/common.ts',
           'src-not-to-plugins: src/tfjs/uses-plugin.ts -> plugins/p/index.ts',
         ].sort(),
       );
