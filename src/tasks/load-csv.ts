@@ -89,8 +89,12 @@ async function readRecords(path: string, label: string, delimiter: string, skipL
           // papaparse reports records, not lines: count the line breaks inside quoted cells.
           for (const cell of cells) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) line++;
           line++;
-          // A BOM the stream could not skip (inside gzip) sits in front of the first cell.
-          if (start === 1 && cells[0]?.charCodeAt(0) === 0xfeff) cells[0] = cells[0].slice(1).replace(/^"(.*)"$/s, '$1').replace(/""/g, '"');
+          // A BOM the stream could not skip (inside gzip) sits in front of the first cell, which
+          // papaparse then did not see as quoted.
+          if (start === 1 && cells[0]?.charCodeAt(0) === 0xfeff) {
+            const first = cells[0].slice(1);
+            cells[0] = /^"(.*)"$/s.test(first) ? first.slice(1, -1).replace(/""/g, '"') : first;
+          }
           if (start <= skipLines) return;
           if (cells.length === 1 && cells[0] === '') return; // an empty line
           try {

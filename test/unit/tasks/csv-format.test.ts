@@ -88,6 +88,8 @@ describe('CSV dialect', () => {
     const t = await loadCsv(file('z.csv.gz', gzipSync(Buffer.from('\ufeffa,b,y\r\n1,2,0\r\n3,4,1\r\n'))));
     expect(t.features.map((c) => c.name)).toEqual(['a', 'b']);
     expect(nums(t.target)).toEqual([0, 1]);
+    const quoted = await loadCsv(file('zq.csv.gz', gzipSync(Buffer.from('\ufeff"a ""x""","b","y"\n1,2,0\n3,4,1\n'))));
+    expect(quoted.features.map((c) => c.name)).toEqual(['a "x"', 'b']);
     await expectError(() => loadCsv(file('plain.csv.gz', 'a,b,y\n1,2,0\n')), 'NOT_A_DATASET', /plain\.csv\.gz: byte 0: expected gzip-compressed CSV/);
   });
 
