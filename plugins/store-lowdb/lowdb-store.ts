@@ -290,7 +290,7 @@ export class LowdbTraceStore extends DocumentTraceStore {
         const { signature, doc } = await this.#load();
         const result = fn(doc);
         value = result.value;
-        if (result.changed) {
+        if (result.ops.length > 0) {
           // `doc` (the cached document) now holds the change: whatever happens, re-read it next time
           // unless the rename below makes it the file's content.
           this.#cache = undefined;

@@ -1,13 +1,17 @@
 /**
  * The TraceStore contract implemented once over a whole-document model (`TraceDocument`): the
- * memory store keeps the document in a variable, the lowdb store in a JSON file. Subclasses only
- * say how to read a snapshot and how to run a mutation exclusively and durably; every invariant of
- * src/traces/store.ts lives here, so the two stores cannot drift apart.
+ * memory store keeps the document in a variable, the lowdb store in a JSON file.
+ * Subclasses only say how to read the document and how to run a mutation exclusively and durably;
+ * every invariant of src/traces/store.ts lives here, so the stores cannot drift apart.
+ *
+ * Every change to a document is one of four primitive, JSON-serialisable operations
+ * (`DocumentOp`), applied by one function, `applyOp`, so that a store can persist the ops instead
+ * of the whole document (a journal) and replay them with the same code.
  *
  * Records inside a document are never changed in place: a change builds a new frozen record and
  * replaces the old one (copy-on-write), so a record handed to a caller stays valid and frozen.
  */
-import { MetatuneError, NotFoundError, ValidationError, describeValue } from '../core/errors.js';
+import { EnvironmentError, MetatuneError, NotFoundError, ValidationError, describeValue } from '../core/errors.js';
 import type { ImportOptions, ImportResult, RestoreOptions, TaskPatch, RestoreResult, StoreStats, TraceQuery, TraceStore } from './store.js';
 import type { NewTrace, RunStatus, TraceBatch, TraceEpoch, TraceOutcome, TraceRecord } from './trace.js';
 import {
@@ -32,7 +36,7 @@ import {
   toJsonValue,
 } from './record-utils.js';
 
-/** On-disk layout of a document store (the lowdb file). `version` guards against newer writers. */
+/** On-disk layout of a document store (the file store's snapshot). `version` guards against newer writers. */
 export interface TraceDocument {
   format: 'metatune-trace-store';
   version: number;
@@ -50,15 +54,34 @@ export function emptyDocument(): TraceDocument {
   return { format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION, runs: [], dedupe: {}, policies: {} };
 }
 
-/** What a mutation returns: its result, and whether the document changed (no change → no write). */
+/**
+ * The primitive changes of a document; every mutation is a sequence of them.
+ * - `put`: stores a run; replaces the run with the same id in place (same position), else appends it.
+ * - `delete`: removes runs and every dedupe entry that names one of them.
+ * - `dedupe`: maps a source key to a run id; `id: null` removes the key.
+ * - `policy`: stores a policy artifact under a name.
+ */
+export type DocumentOp =
+  | { readonly op: 'put'; readonly run: TraceRecord }
+  | { readonly op: 'delete'; readonly ids: readonly string[] }
+  | { readonly op: 'dedupe'; readonly key: string; readonly id: string | null }
+  | { readonly op: 'policy'; readonly name: string; readonly value: unknown };
+
+/**
+ * What a mutation returns: its result, and the ops it applied to the document, in order (none →
+ * nothing to persist). The ops are already applied to the document the mutation was given (a
+ * mutation's later steps may depend on its earlier ones: two runs of one batch from one source
+ * location); the store persists them (the memory store: nothing to do).
+ */
 export interface MutationResult<R> {
   readonly value: R;
-  readonly changed: boolean;
+  readonly ops: readonly DocumentOp[];
 }
 
 const indexes = new WeakMap<TraceDocument, Map<string, number>>();
+const locationIndexes = new WeakMap<TraceDocument, Map<string, number>>();
 
-/** id → position in `doc.runs`, built once per document object. */
+/** id → position in `doc.runs`, built once per document object and kept up to date by `applyOp`. */
 function indexOf(doc: TraceDocument): Map<string, number> {
   let index = indexes.get(doc);
   if (!index) {
@@ -68,9 +91,85 @@ function indexOf(doc: TraceDocument): Map<string, number> {
   return index;
 }
 
+/**
+ * Source location → position of the latest run from it. Kept by `applyOp` like `indexOf`, so an
+ * import batch does not scan the whole store to find the runs it may replace.
+ */
+function locationIndexOf(doc: TraceDocument): Map<string, number> {
+  let index = locationIndexes.get(doc);
+  if (!index) {
+    index = new Map();
+    doc.runs.forEach((r, i) => {
+      const loc = sourceLocationKey(r.provenance);
+      if (loc) index!.set(loc, i);
+    });
+    locationIndexes.set(doc, index);
+  }
+  return index;
+}
+
 function hasOwn(obj: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
+
+/** `obj[key] = value` that also works for the key "__proto__" (an own property, not the prototype). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Applies one op to `doc` in place, keeping the position indexes right. The one function that
+ * changes documents: used by every mutation (and by a journal's replay). Never throws
+ * on a well-formed op (mutations check everything before they apply anything).
+ */
+export function applyOp(doc: TraceDocument, op: DocumentOp): void {
+  switch (op.op) {
+    case 'put': {
+      const index = indexOf(doc);
+      const at = index.get(op.run.id);
+      const locations = locationIndexes.get(doc);
+      if (at === undefined) {
+        const pos = doc.runs.push(op.run) - 1;
+        index.set(op.run.id, pos);
+        const loc = locations && sourceLocationKey(op.run.provenance);
+        if (loc) locations!.set(loc, pos);
+      } else {
+        const old = doc.runs[at]!;
+        doc.runs[at] = op.run;
+        // Same location (the usual replacement): the index is still right; else rebuild it on next use.
+        if (locations && sourceLocationKey(old.provenance) !== sourceLocationKey(op.run.provenance)) locationIndexes.delete(doc);
+      }
+      return;
+    }
+    case 'delete': {
+      const gone = new Set(op.ids);
+      doc.runs = doc.runs.filter((r) => !gone.has(r.id));
+      for (const [key, id] of Object.entries(doc.dedupe)) if (gone.has(id)) delete doc.dedupe[key];
+      // Positions moved: rebuilt on next use.
+      indexes.delete(doc);
+      locationIndexes.delete(doc);
+      return;
+    }
+    case 'dedupe':
+      if (op.id === null) delete doc.dedupe[op.key];
+      else setOwn(doc.dedupe, op.key, op.id);
+      return;
+    case 'policy':
+      // defineProperty: a policy named "__proto__" must be stored, not change the object's prototype.
+      setOwn(doc.policies as Record<string, unknown>, op.name, op.value);
+      return;
+    default:
+      throw new EnvironmentError('STORE_CORRUPT', `Unknown document operation ${describeValue((op as { op?: unknown }).op)}.`, { op: (op as { op?: unknown }).op });
+  }
+}
+
+/** Applies ops in order (`applyOp`). */
+export function applyOps(doc: TraceDocument, ops: readonly DocumentOp[]): void {
+  for (const op of ops) applyOp(doc, op);
+}
+
+/** Given to a mutation: applies an op to the document at once and records it for the store to persist. */
+export type ApplyOp = (op: DocumentOp) => void;
 
 export function requirePolicyName(name: unknown, where: string): string {
   if (typeof name !== 'string' || name.length === 0 || name.length > 200) {
@@ -165,9 +264,9 @@ export abstract class DocumentTraceStore implements TraceStore {
   /** A consistent snapshot of the document; callers must not change it. */
   protected abstract readDocument(): Promise<TraceDocument>;
   /**
-   * Runs `fn` on the current document with exclusive access and, when it reports a change,
-   * persists the document before resolving (acknowledged = durable). `fn` throws before it
-   * changes anything, never halfway.
+   * Runs `fn` on the current document with exclusive access and, when it returns ops, persists
+   * them before resolving (acknowledged = durable). `fn` has applied its ops to `doc` when it
+   * returns; it throws before it applies anything, never halfway.
    */
   protected abstract mutateDocument<R>(fn: (doc: TraceDocument) => MutationResult<R>): Promise<R>;
   /** Size on disk, when there is a disk. */
@@ -176,6 +275,18 @@ export abstract class DocumentTraceStore implements TraceStore {
 
   protected checkOpen(): void {
     if (this.#closed) throw storeClosed(this.url);
+  }
+
+  /** `mutateDocument` with an `apply` that applies each op to the document and records it. */
+  #mutate<R>(fn: (doc: TraceDocument, apply: ApplyOp) => R): Promise<R> {
+    return this.mutateDocument((doc) => {
+      const ops: DocumentOp[] = [];
+      const value = fn(doc, (op) => {
+        applyOp(doc, op);
+        ops.push(op);
+      });
+      return { value, ops };
+    });
   }
 
   #find(doc: TraceDocument, runId: string): { run: TraceRecord; index: number } {
@@ -187,11 +298,10 @@ export abstract class DocumentTraceStore implements TraceStore {
   async createRun(run: NewTrace): Promise<TraceRecord> {
     this.checkOpen();
     const record = deepFreeze(buildRecord(run, 'running', 'createRun'));
-    return this.mutateDocument((doc) => {
-      const index = indexOf(doc);
-      if (index.has(record.id)) throw runExists(record.id);
-      index.set(record.id, doc.runs.push(record) - 1);
-      return { value: record, changed: true };
+    return this.#mutate((doc, apply) => {
+      if (indexOf(doc).has(record.id)) throw runExists(record.id);
+      apply({ op: 'put', run: record });
+      return record;
     });
   }
 
@@ -200,13 +310,11 @@ export abstract class DocumentTraceStore implements TraceStore {
     requireRunId(runId, 'appendEpochs');
     const incoming = normalizeEpochs(epochs, '/epochs', 'appendEpochs');
     const now = new Date().toISOString();
-    await this.mutateDocument((doc) => {
-      const { run, index } = this.#find(doc, runId);
+    await this.#mutate((doc, apply) => {
+      const { run } = this.#find(doc, runId);
       if (run.status !== 'running') throw runFinished(run, 'append epochs to');
       const merged = mergeEpochs(runId, run.epochs, incoming);
-      if (!merged) return { value: undefined, changed: false };
-      doc.runs[index] = deepFreeze({ ...run, epochs: merged, updatedAt: now });
-      return { value: undefined, changed: true };
+      if (merged) apply({ op: 'put', run: deepFreeze({ ...run, epochs: merged, updatedAt: now }) });
     });
   }
 
@@ -215,13 +323,11 @@ export abstract class DocumentTraceStore implements TraceStore {
     requireRunId(runId, 'appendBatches');
     const incoming = normalizeBatches(batches, '/batches', 'appendBatches');
     const now = new Date().toISOString();
-    await this.mutateDocument((doc) => {
-      const { run, index } = this.#find(doc, runId);
+    await this.#mutate((doc, apply) => {
+      const { run } = this.#find(doc, runId);
       if (run.status !== 'running') throw runFinished(run, 'append batches to');
       const merged = mergeBatches(runId, run.batches ?? [], incoming);
-      if (!merged) return { value: undefined, changed: false };
-      doc.runs[index] = deepFreeze({ ...run, batches: merged, updatedAt: now });
-      return { value: undefined, changed: true };
+      if (merged) apply({ op: 'put', run: deepFreeze({ ...run, batches: merged, updatedAt: now }) });
     });
   }
 
@@ -231,12 +337,12 @@ export abstract class DocumentTraceStore implements TraceStore {
     requireStatus(status, 'finishRun', true);
     const given = toJsonValue(outcome ?? {}, '/outcome', 'finishRun') as TraceOutcome;
     const now = new Date().toISOString();
-    return this.mutateDocument((doc) => {
-      const { run, index } = this.#find(doc, runId);
+    return this.#mutate((doc, apply) => {
+      const { run } = this.#find(doc, runId);
       if (run.status !== 'running') throw runFinished(run, 'finish');
       const record = deepFreeze({ ...run, status, outcome: mergeOutcome(run.epochs, given), updatedAt: now, finishedAt: now });
-      doc.runs[index] = record;
-      return { value: record, changed: true };
+      apply({ op: 'put', run: record });
+      return record;
     });
   }
 
@@ -264,20 +370,8 @@ export abstract class DocumentTraceStore implements TraceStore {
       }
     });
     if (prepared.length === 0) return [];
-    return this.mutateDocument<ImportResult[]>((doc) => {
+    return this.#mutate<ImportResult[]>((doc, apply) => {
       const index = indexOf(doc);
-      // Source location → position of the latest run from it (built only when a run could replace one).
-      let locations: Map<string, number> | undefined;
-      const locationsOf = () => {
-        if (!locations) {
-          locations = new Map();
-          doc.runs.forEach((r, i) => {
-            const loc = sourceLocationKey(r.provenance);
-            if (loc) locations!.set(loc, i);
-          });
-        }
-        return locations;
-      };
       const plan: Array<{ kind: 'duplicate'; id: string } | { kind: 'add'; record: TraceRecord; key: string } | { kind: 'replace'; at: number; record: TraceRecord; key: string }> = [];
       const ids = new Set<string>();
       const keys = new Map<string, string>();
@@ -287,7 +381,7 @@ export abstract class DocumentTraceStore implements TraceStore {
           plan.push({ kind: 'duplicate', id: dup });
           continue;
         }
-        const at = location ? locationsOf().get(location) : undefined;
+        const at = location ? locationIndexOf(doc).get(location) : undefined;
         const old = at === undefined ? undefined : doc.runs[at];
         if (at !== undefined && old && (old.status === 'incomplete' || options.replace)) {
           const replacement = deepFreeze({ ...record, id: old.id, createdAt: old.createdAt });
@@ -301,29 +395,24 @@ export abstract class DocumentTraceStore implements TraceStore {
         plan.push({ kind: 'add', record: deepFreeze(record), key });
       }
       const results: ImportResult[] = [];
-      let changed = false;
       for (const step of plan) {
         if (step.kind === 'duplicate') {
           results.push({ id: step.id, duplicate: true });
           continue;
         }
-        changed = true;
         if (step.kind === 'replace') {
           const oldKey = dedupeKey(doc.runs[step.at]!.provenance);
-          if (oldKey && doc.dedupe[oldKey] === step.record.id) delete doc.dedupe[oldKey];
-          doc.runs[step.at] = step.record;
-          doc.dedupe[step.key] = step.record.id;
+          if (oldKey && doc.dedupe[oldKey] === step.record.id) apply({ op: 'dedupe', key: oldKey, id: null });
+          apply({ op: 'put', run: step.record });
+          apply({ op: 'dedupe', key: step.key, id: step.record.id });
           results.push({ id: step.record.id, duplicate: false, replaced: true });
           continue;
         }
-        const at = doc.runs.push(step.record) - 1;
-        index.set(step.record.id, at);
-        const loc = sourceLocationKey(step.record.provenance);
-        if (loc && locations) locations.set(loc, at);
-        doc.dedupe[step.key] = step.record.id;
+        apply({ op: 'put', run: step.record });
+        apply({ op: 'dedupe', key: step.key, id: step.record.id });
         results.push({ id: step.record.id, duplicate: false });
       }
-      return { value: results, changed };
+      return results;
     });
   }
 
@@ -332,13 +421,11 @@ export abstract class DocumentTraceStore implements TraceStore {
     if (!Array.isArray(records)) throw new ValidationError('INVALID_PARAMETER', `restoreRuns: \`records\` must be an array of trace records. Received: ${describeValue(records)}.`, { argument: 'records' });
     const checked = records.map((r) => deepFreeze(checkRecord(r, 'restoreRuns')));
     if (checked.length === 0) return [];
-    return this.mutateDocument<RestoreResult[]>((doc) => {
-      const index = indexOf(doc);
+    return this.#mutate<RestoreResult[]>((doc, apply) => {
       const results: RestoreResult[] = [];
-      let changed = false;
       for (const record of checked) {
         const key = dedupeKey(record.provenance);
-        const at = index.get(record.id);
+        const at = indexOf(doc).get(record.id);
         if (at !== undefined) {
           const stored = doc.runs[at];
           if (sameJson(stored, record)) {
@@ -354,23 +441,21 @@ export abstract class DocumentTraceStore implements TraceStore {
             results.push({ id: record.id, outcome: 'duplicate', existingId: doc.dedupe[key] });
             continue;
           }
-          if (oldKey && doc.dedupe[oldKey] === record.id) delete doc.dedupe[oldKey];
-          doc.runs[at] = record;
-          if (key) doc.dedupe[key] = record.id;
+          if (oldKey && doc.dedupe[oldKey] === record.id) apply({ op: 'dedupe', key: oldKey, id: null });
+          apply({ op: 'put', run: record });
+          if (key) apply({ op: 'dedupe', key, id: record.id });
           results.push({ id: record.id, outcome: 'replaced' });
-          changed = true;
           continue;
         }
         if (key && hasOwn(doc.dedupe, key)) {
           results.push({ id: record.id, outcome: 'duplicate', existingId: doc.dedupe[key] });
           continue;
         }
-        index.set(record.id, doc.runs.push(record) - 1);
-        if (key) doc.dedupe[key] = record.id;
+        apply({ op: 'put', run: record });
+        if (key) apply({ op: 'dedupe', key, id: record.id });
         results.push({ id: record.id, outcome: 'added' });
-        changed = true;
       }
-      return { value: results, changed };
+      return results;
     });
   }
 
@@ -422,11 +507,7 @@ export abstract class DocumentTraceStore implements TraceStore {
     this.checkOpen();
     requirePolicyName(name, 'putPolicy');
     const value = deepFreeze(toJsonValue(artifact, '', 'putPolicy'));
-    await this.mutateDocument((doc) => {
-      // defineProperty: a policy named "__proto__" must be stored, not change the object's prototype.
-      Object.defineProperty(doc.policies, name, { value, enumerable: true, writable: true, configurable: true });
-      return { value: undefined, changed: true };
-    });
+    await this.#mutate((_doc, apply) => apply({ op: 'policy', name, value }));
   }
 
   async getPolicy(name: string): Promise<unknown> {
@@ -441,14 +522,11 @@ export abstract class DocumentTraceStore implements TraceStore {
     this.checkOpen();
     const ids = requireRunIds(runIds, 'deleteRuns');
     if (ids.length === 0) return 0;
-    return this.mutateDocument((doc) => {
+    return this.#mutate((doc, apply) => {
       const index = indexOf(doc);
       for (const id of ids) if (!index.has(id)) throw runNotFound(id, this.url);
-      const gone = new Set(ids);
-      doc.runs = doc.runs.filter((r) => !gone.has(r.id));
-      for (const [key, id] of Object.entries(doc.dedupe)) if (gone.has(id)) delete doc.dedupe[key];
-      indexes.delete(doc); // positions moved: rebuilt on next use
-      return { value: ids.length, changed: true };
+      apply({ op: 'delete', ids });
+      return ids.length;
     });
   }
 
@@ -457,15 +535,11 @@ export abstract class DocumentTraceStore implements TraceStore {
     const ids = requireRunIds(runIds, 'retagRuns');
     patchTask({ id: 'x' }, patch, 'retagRuns'); // checks the patch before anything is read
     const now = new Date().toISOString();
-    return this.mutateDocument((doc) => {
+    return this.#mutate((doc, apply) => {
       const found = ids.map((id) => this.#find(doc, id));
-      const out: TraceRecord[] = [];
-      for (const { run, index } of found) {
-        const record = deepFreeze({ ...run, task: patchTask(run.task, patch, 'retagRuns'), updatedAt: now });
-        doc.runs[index] = record;
-        out.push(record);
-      }
-      return { value: out, changed: out.length > 0 };
+      const records = found.map(({ run }) => deepFreeze({ ...run, task: patchTask(run.task, patch, 'retagRuns'), updatedAt: now }));
+      for (const run of records) apply({ op: 'put', run });
+      return records;
     });
   }
 

@@ -18,7 +18,8 @@ export class MemoryTraceStore extends DocumentTraceStore {
   }
 
   protected async mutateDocument<R>(fn: (doc: TraceDocument) => MutationResult<R>): Promise<R> {
-    // fn is synchronous and throws before changing anything, so no lock is needed in one process.
+    // fn is synchronous, applies its ops to the document itself and throws before applying any, so
+    // no lock is needed in one process and nothing is left to persist.
     return fn(this.#doc).value;
   }
 
