@@ -88,7 +88,8 @@ function storedRecord(i: number): TraceRecord {
 async function fillFile(file: string, n: number): Promise<void> {
   const runs = Array.from({ length: n }, (_, i) => storedRecord(i));
   const dedupe = Object.fromEntries(runs.map((r) => [JSON.stringify(['bench', r.provenance!.contentHash, null]), r.id]));
-  await writeFile(file, JSON.stringify({ format: 'metatune-trace-store', version: 1, runs, dedupe, policies: {} }));
+  // A compacted snapshot (version 2, journal generation 1); the first write starts the journal.
+  await writeFile(file, JSON.stringify({ format: 'metatune-trace-store', version: 2, journal: { generation: 1 }, runs, dedupe, policies: {} }));
 }
 
 async function fillPostgres(url: string, n: number): Promise<void> {

@@ -9,7 +9,7 @@
  * the lock between "written" and "visible".
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, stat, unlink } from 'node:fs/promises';
+import { open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface TempFileOptions {
@@ -17,12 +17,28 @@ export interface TempFileOptions {
   readonly fsync?: boolean;
 }
 
-export async function writeTempFile(file: string, text: string, options: TempFileOptions = {}): Promise<string> {
+export async function writeTempFile(file: string, text: string | Iterable<string>, options: TempFileOptions = {}): Promise<string> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   // 'wx': a fresh file, never someone else's (the random part makes a collision practically impossible).
   const fh = await open(temp, 'wx');
   try {
-    await fh.writeFile(text, 'utf8');
+    if (typeof text === 'string') await fh.writeFile(text, 'utf8');
+    else {
+      // Pieces are gathered into ~1 MB writes. Each write yields to the event loop, so a big file
+      // (a snapshot of a large store) never needs one giant string, and the lock keeps being refreshed.
+      let parts: string[] = [];
+      let size = 0;
+      for (const piece of text) {
+        parts.push(piece);
+        size += piece.length;
+        if (size >= 1 << 20) {
+          await writeAll(fh, Buffer.from(parts.join(''), 'utf8'));
+          parts = [];
+          size = 0;
+        }
+      }
+      if (parts.length) await writeAll(fh, Buffer.from(parts.join(''), 'utf8'));
+    }
     if (options.fsync) await fh.sync();
     await fh.close();
   } catch (err) {
@@ -33,6 +49,18 @@ export async function writeTempFile(file: string, text: string, options: TempFil
   return temp;
 }
 
+/**
+ * Writes all of `data` at `position` (undefined: the current position); a `write` may write less
+ * than it was given.
+ */
+export async function writeAll(fh: FileHandle, data: Buffer, position?: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await fh.write(data, done, data.length - done, position === undefined ? null : position + done);
+    done += bytesWritten;
+  }
+}
+
 /** Removes the directory entry, if the file still exists; used when a write is abandoned. */
 export async function removeTempFile(temp: string): Promise<void> {
   await unlink(temp).catch(() => undefined);
@@ -41,7 +69,7 @@ export async function removeTempFile(temp: string): Promise<void> {
 /**
  * Best-effort cleanup of temp files left by writers that died (SIGKILL, power loss) before their
  * rename: a temp file of a process that no longer exists, or older than `maxAgeMs` (the pid may have
- * been reused), is removed. Every temp file is a whole copy of the store, so they would add up.
+ * been reused), is removed. A snapshot temp file is a whole copy of the store, so they would add up.
  */
 export async function removeAbandonedTempFiles(file: string, maxAgeMs: number): Promise<number> {
   const prefix = `${basename(file)}.`;

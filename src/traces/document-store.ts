@@ -1,12 +1,12 @@
 /**
  * The TraceStore contract implemented once over a whole-document model (`TraceDocument`): the
- * memory store keeps the document in a variable, the lowdb store in a JSON file.
+ * memory store keeps the document in a variable, the file store in a snapshot plus a journal.
  * Subclasses only say how to read the document and how to run a mutation exclusively and durably;
  * every invariant of src/traces/store.ts lives here, so the stores cannot drift apart.
  *
  * Every change to a document is one of four primitive, JSON-serialisable operations
- * (`DocumentOp`), applied by one function, `applyOp`, so that a store can persist the ops instead
- * of the whole document (a journal) and replay them with the same code.
+ * (`DocumentOp`), applied by one function, `applyOp`, both when a mutation runs and when the file
+ * store replays its journal: so what a process did and what another process replays cannot differ.
  *
  * Records inside a document are never changed in place: a change builds a new frozen record and
  * replaces the old one (copy-on-write), so a record handed to a caller stays valid and frozen.
@@ -40,6 +40,12 @@ import {
 export interface TraceDocument {
   format: 'metatune-trace-store';
   version: number;
+  /**
+   * Version 2 (file store): the generation of the journal (`<file>.journal`) that continues this
+   * snapshot. A journal of another generation is not applied (see plugins/store-lowdb/lowdb-store.ts).
+   * Absent in version 1 (whole-file rewrites, no journal) and in memory.
+   */
+  journal?: { generation: number };
   /** In creation order; `query` returns them in this order. */
   runs: TraceRecord[];
   /** dedupeKey(provenance) → run id, for idempotent imports. */
@@ -48,7 +54,12 @@ export interface TraceDocument {
 }
 
 export const DOCUMENT_FORMAT = 'metatune-trace-store';
-export const DOCUMENT_VERSION = 1;
+/**
+ * 2: the file store writes a snapshot plus an append-only journal, and the snapshot says which
+ * journal generation continues it. A metatune that reads only version 1 refuses such a file
+ * (`STORE_SCHEMA_AHEAD`) instead of reading the snapshot without the journal's runs.
+ */
+export const DOCUMENT_VERSION = 2;
 
 export function emptyDocument(): TraceDocument {
   return { format: DOCUMENT_FORMAT, version: DOCUMENT_VERSION, runs: [], dedupe: {}, policies: {} };
@@ -71,7 +82,7 @@ export type DocumentOp =
  * What a mutation returns: its result, and the ops it applied to the document, in order (none →
  * nothing to persist). The ops are already applied to the document the mutation was given (a
  * mutation's later steps may depend on its earlier ones: two runs of one batch from one source
- * location); the store persists them (the memory store: nothing to do).
+ * location); the store persists them (the memory store: nothing to do; the file store: one journal line).
  */
 export interface MutationResult<R> {
   readonly value: R;
@@ -119,7 +130,7 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
 
 /**
  * Applies one op to `doc` in place, keeping the position indexes right. The one function that
- * changes documents: used by every mutation (and by a journal's replay). Never throws
+ * changes documents: used by every mutation and by the file store's journal replay. Never throws
  * on a well-formed op (mutations check everything before they apply anything).
  */
 export function applyOp(doc: TraceDocument, op: DocumentOp): void {

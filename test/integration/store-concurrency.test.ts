@@ -1,7 +1,7 @@
 /**
  * Issue [2/5] reliability: 8 processes append 200 runs each to one store at the same time, and
- * all 1,600 runs are there afterwards — for the lowdb file store (cross-process lock + atomic
- * rename) and for PostgreSQL (transactions).
+ * all 1,600 runs are there afterwards — for the file store (cross-process lock, journal appends,
+ * and compactions by the writers themselves meanwhile) and for PostgreSQL (transactions).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -24,9 +24,9 @@ beforeAll(() => {
 afterAll(() => built?.remove());
 
 /** Runs one writer to completion; resolves with the ids it acknowledged. */
-function writer(url: string, tag: string): Promise<string[]> {
+function writer(url: string, tag: string, compactEvery: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, built.getStore, url, String(RUNS_EACH), tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WRITER, built.getStore, url, String(RUNS_EACH), tag, String(compactEvery)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -39,9 +39,9 @@ function writer(url: string, tag: string): Promise<string[]> {
   });
 }
 
-async function hammer(url: string): Promise<void> {
+async function hammer(url: string, compactEvery = 0): Promise<void> {
   const started = Date.now();
-  const acks = await Promise.all(Array.from({ length: PROCESSES }, (_, p) => writer(url, `w${p}`)));
+  const acks = await Promise.all(Array.from({ length: PROCESSES }, (_, p) => writer(url, `w${p}`, compactEvery)));
   const seconds = (Date.now() - started) / 1000;
   expect(acks.flat()).toHaveLength(PROCESSES * RUNS_EACH);
 
@@ -68,9 +68,14 @@ describe('8 processes x 200 runs into one store', () => {
     const dir = await mkdtemp(join(tmpdir(), 'metatune-concurrency-'));
     try {
       const file = join(dir, 'store.json');
-      await hammer(`file:${file}`);
-      // The file is one complete JSON document.
-      expect(JSON.parse(await readFile(file, 'utf8')).runs).toHaveLength(1600);
+      // Each writer also compacts after every 50th of its runs: 32 compactions amid the appends.
+      await hammer(`file:${file}`, 50);
+      // The snapshot is one complete JSON document; the journal, complete lines that continue it.
+      const generation = JSON.parse(await readFile(file, 'utf8')).journal.generation;
+      expect(generation).toBeGreaterThan(1);
+      const journal = await readFile(`${file}.journal`, 'utf8');
+      expect(journal.endsWith('\n')).toBe(true);
+      expect(JSON.parse(journal.split('\n')[0]!)).toEqual({ format: 'metatune-trace-journal', generation });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -29,9 +29,9 @@ afterAll(() => built?.remove());
  * Starts a writer that would write 1,000,000 runs, and SIGKILLs it 0-25 ms after `killAfter` runs
  * were acknowledged (inside one of its next writes). Resolves with every id it acknowledged.
  */
-function killMidWrite(url: string, tag: string, killAfter: number): Promise<string[]> {
+function killMidWrite(url: string, tag: string, killAfter: number, compactEvery = 0): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, built.getStore, url, '1000000', tag], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WRITER, built.getStore, url, '1000000', tag, String(compactEvery)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acked: string[] = [];
     let buffer = '';
     let err = '';
@@ -45,7 +45,8 @@ function killMidWrite(url: string, tag: string, killAfter: number): Promise<stri
       if (acked.length >= killAfter && !killing) {
         killing = true;
         // Killing right on the acknowledgement would always land before the next write takes the
-        // lock; a random delay lands anywhere in the write cycle (lock, read, temp write, rename).
+        // lock; a random delay lands anywhere in the write cycle (lock, read, append or temp write
+        // and renames).
         setTimeout(() => child.kill('SIGKILL'), Math.random() * 25);
       }
     });
@@ -62,25 +63,36 @@ async function expectAllThere(store: TraceStore, ids: readonly string[]): Promis
 }
 
 describe('a writer killed with SIGKILL mid-writes', () => {
-  it('lowdb: the file stays readable, acknowledged runs survive, the stale lock is taken over', async () => {
+  it('lowdb: snapshot and journal stay readable, acknowledged runs survive, the stale lock is taken over', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'metatune-crash-'));
     const file = join(dir, 'store.json');
     try {
       const all: string[] = [];
       let locksLeft = 0;
-      // Crashes at different points of the write cycle; from round 2 on the file holds 5,000 more
-      // runs (~1.5 MB), so each write takes long enough that the kill lands inside it.
+      // Crashes at different points of the write cycle. Rounds 0-1: journal appends (a kill can
+      // leave a torn last line). From round 2 on the snapshot holds 5,000 more runs (~1.5 MB) and
+      // the writer compacts after every 3rd run, so many kills land inside a compaction (snapshot
+      // temp file, its rename, the journal's temp file and rename).
+      let tornTails = 0;
+      let staleJournals = 0;
       for (const [round, killAfter] of [[0, 40], [1, 77], [2, 30], [3, 45], [4, 60]] as const) {
         if (round === 2) {
           const doc = JSON.parse(await readFile(file, 'utf8'));
           for (let i = 0; i < 5000; i++) doc.runs.push(buildRecord({ id: `bulk-${i}`, task: { id: 'bulk' }, epochs: [{ epoch: 0, loss: 1, metrics: {} }] }, 'completed', 'bulk'));
-          await writeFile(file, JSON.stringify(doc));
+          await writeFile(file, JSON.stringify(doc)); // same journal generation: the journal still continues it
           all.push('bulk-0', 'bulk-4999');
         }
-        const acked = await killMidWrite(`file:${file}`, `k${round}`, killAfter);
+        const acked = await killMidWrite(`file:${file}`, `k${round}`, killAfter, round >= 2 ? 3 : 0);
         expect(acked.length).toBeGreaterThanOrEqual(killAfter);
         all.push(...acked);
-        expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow(); // never a torn file
+        expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow(); // never a torn snapshot
+        // Every complete journal line parses; only the last one may be torn (no newline).
+        const journal = readFileSync(`${file}.journal`, 'utf8');
+        const lines = journal.split('\n');
+        if (lines.at(-1) !== '') tornTails++;
+        // Killed between a compaction's two renames: the old journal is stale (and ignored).
+        if (JSON.parse(lines[0]!).generation !== JSON.parse(readFileSync(file, 'utf8')).journal.generation) staleJournals++;
+        for (const line of lines.slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
         if (existsSync(`${file}.lock`)) locksLeft++;
         const store = await LowdbTraceStore.open({ file, lockStaleMs: 2000, lockTimeoutMs: 30_000 });
         await expectAllThere(store, all);
@@ -94,7 +106,7 @@ describe('a writer killed with SIGKILL mid-writes', () => {
         expect(existsSync(`${file}.lock`)).toBe(false);
         await store.close();
       }
-      process.stdout.write(`lowdb crash test: the killed writer held the lock in ${locksLeft} of 5 rounds\n`);
+      process.stdout.write(`lowdb crash test: the killed writer held the lock in ${locksLeft} of 5 rounds, left a torn journal line in ${tornTails}, a stale journal in ${staleJournals}\n`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
