@@ -410,6 +410,62 @@ export class PostgresTraceStore implements TraceStore {
     await this.#insertBatches(c, r.id, r.batches ?? []);
   }
 
+  /**
+   * Inserts runs with their epochs and batches in four statements (the rows travel as one jsonb
+   * parameter each; a statement per run made imports and copies round-trip bound). A run whose id
+   * or dedupe key is taken (a concurrent writer) is skipped: returns the ids inserted.
+   */
+  async #insertRunsBulk(c: PoolClient, items: ReadonlyArray<{ readonly record: TraceRecord; readonly key: string | undefined }>): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const rows = items.map(({ key, record: r }) => ({
+      id: r.id,
+      task: r.task,
+      model: r.model ?? null,
+      optimizer: r.optimizer ?? null,
+      schedule: r.schedule ?? null,
+      outcome: r.outcome ?? null,
+      environment: r.environment ?? null,
+      provenance: r.provenance ?? null,
+      status: r.status,
+      task_id: r.task.id,
+      parent_dataset: r.task.parentDataset ?? null,
+      model_id: modelIdOf(r) ?? null,
+      schedule_family: scheduleFamilyOf(r.schedule) ?? null,
+      importer: r.provenance?.importer ?? null,
+      dedupe_key: key ?? null,
+      created_at: r.createdAt,
+      updated_at: r.updatedAt,
+      finished_at: r.finishedAt ?? null,
+    }));
+    const inserted = await c.query<{ id: string }>(
+      `INSERT INTO runs (id, task, model, optimizer, schedule, outcome, environment, provenance, status,
+                         task_id, parent_dataset, model_id, schedule_family, importer, dedupe_key,
+                         created_at, updated_at, finished_at)
+       SELECT x->>'id', x->'task', nullif(x->'model', 'null'), nullif(x->'optimizer', 'null'), nullif(x->'schedule', 'null'),
+              nullif(x->'outcome', 'null'), nullif(x->'environment', 'null'), nullif(x->'provenance', 'null'), x->>'status',
+              x->>'task_id', x->>'parent_dataset', x->>'model_id', x->>'schedule_family', x->>'importer', x->>'dedupe_key',
+              (x->>'created_at')::timestamptz, (x->>'updated_at')::timestamptz, (x->>'finished_at')::timestamptz
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [JSON.stringify(rows)],
+    );
+    const stored = new Set(inserted.rows.map((r) => r.id));
+    const epochRows: Array<{ r: string; e: TraceEpoch }> = [];
+    const batchRows: Array<{ r: string; b: TraceBatch }> = [];
+    for (const { record } of items) {
+      if (!stored.has(record.id)) continue;
+      for (const e of record.epochs) epochRows.push({ r: record.id, e });
+      for (const b of record.batches ?? []) batchRows.push({ r: record.id, b });
+    }
+    if (epochRows.length) {
+      await c.query(`INSERT INTO epochs (run_id, epoch, record) SELECT x->>'r', (x->'e'->>'epoch')::integer, x->'e' FROM jsonb_array_elements($1::jsonb) AS x`, [JSON.stringify(epochRows)]);
+    }
+    if (batchRows.length) {
+      await c.query(`INSERT INTO batches (run_id, step, record) SELECT x->>'r', (x->'b'->>'step')::bigint, x->'b' FROM jsonb_array_elements($1::jsonb) AS x`, [JSON.stringify(batchRows)]);
+    }
+    return stored;
+  }
+
   async importRuns(runs: readonly NewTrace[], options: ImportOptions = {}): Promise<ImportResult[]> {
     this.#checkOpen();
     if (!Array.isArray(runs)) throw new ValidationError('INVALID_PARAMETER', `importRuns: \`runs\` must be an array of traces. Received: ${describeValue(runs)}.`, { argument: 'runs' });
@@ -466,58 +522,16 @@ export class PostgresTraceStore implements TraceStore {
         fresh.push({ i, key, record });
       }
       if (fresh.length) {
-        const rows = fresh.map(({ key, record: r }) => ({
-          id: r.id,
-          task: r.task,
-          model: r.model ?? null,
-          optimizer: r.optimizer ?? null,
-          schedule: r.schedule ?? null,
-          outcome: r.outcome ?? null,
-          environment: r.environment ?? null,
-          provenance: r.provenance ?? null,
-          status: r.status,
-          task_id: r.task.id,
-          parent_dataset: r.task.parentDataset ?? null,
-          model_id: modelIdOf(r) ?? null,
-          schedule_family: scheduleFamilyOf(r.schedule) ?? null,
-          importer: r.provenance?.importer ?? null,
-          dedupe_key: key,
-          created_at: r.createdAt,
-          updated_at: r.updatedAt,
-          finished_at: r.finishedAt ?? null,
-        }));
-        const inserted = await c.query<{ id: string }>(
-          `INSERT INTO runs (id, task, model, optimizer, schedule, outcome, environment, provenance, status,
-                             task_id, parent_dataset, model_id, schedule_family, importer, dedupe_key,
-                             created_at, updated_at, finished_at)
-           SELECT x->>'id', x->'task', nullif(x->'model', 'null'), nullif(x->'optimizer', 'null'), nullif(x->'schedule', 'null'),
-                  nullif(x->'outcome', 'null'), nullif(x->'environment', 'null'), nullif(x->'provenance', 'null'), x->>'status',
-                  x->>'task_id', x->>'parent_dataset', x->>'model_id', x->>'schedule_family', x->>'importer', x->>'dedupe_key',
-                  (x->>'created_at')::timestamptz, (x->>'updated_at')::timestamptz, (x->>'finished_at')::timestamptz
-           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(x, n) ORDER BY n
-           ON CONFLICT DO NOTHING RETURNING id`,
-          [JSON.stringify(rows)],
-        );
-        const stored = new Set(inserted.rows.map((r) => r.id));
-        const epochRows: Array<{ r: string; e: TraceEpoch }> = [];
-        const batchRows: Array<{ r: string; b: TraceBatch }> = [];
+        const stored = await this.#insertRunsBulk(c, fresh);
         for (const { i, key, record } of fresh) {
           if (stored.has(record.id)) {
             results[i] = { id: record.id, duplicate: false };
-            for (const e of record.epochs) epochRows.push({ r: record.id, e });
-            for (const b of record.batches ?? []) batchRows.push({ r: record.id, b });
             continue;
           }
           // Not inserted: a concurrent importer stored the same source meanwhile, or the id is taken.
           const again = await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key]);
           if (again.rows.length === 0) throw runExists(record.id);
           results[i] = { id: again.rows[0]!.id, duplicate: true };
-        }
-        if (epochRows.length) {
-          await c.query(`INSERT INTO epochs (run_id, epoch, record) SELECT x->>'r', (x->'e'->>'epoch')::integer, x->'e' FROM jsonb_array_elements($1::jsonb) AS x`, [JSON.stringify(epochRows)]);
-        }
-        if (batchRows.length) {
-          await c.query(`INSERT INTO batches (run_id, step, record) SELECT x->>'r', (x->'b'->>'step')::bigint, x->'b' FROM jsonb_array_elements($1::jsonb) AS x`, [JSON.stringify(batchRows)]);
         }
       }
       return results as ImportResult[];
@@ -530,21 +544,43 @@ export class PostgresTraceStore implements TraceStore {
     const checked = records.map((r) => deepFreeze(checkRecord(r, 'restoreRuns')));
     if (checked.length === 0) return [];
     return this.#tx(async (c) => {
+      // Set-based, in the order the records come: what the store holds for these ids and keys is
+      // read in three statements, the outcome of each record is decided in memory as if the
+      // records were written one by one, then replacements are written one by one (rare) and all
+      // new runs in four statements. A statement per record made `store copy` round-trip bound.
+      const keyOf = new Map(checked.map((r) => [r, dedupeKey(r.provenance)]));
+      const ids = [...new Set(checked.map((r) => r.id))];
+      const keys = [...new Set([...keyOf.values()].filter((k): k is string => k !== undefined))];
+      const locked = await c.query<{ id: string; dedupe_key: string | null }>('SELECT id, dedupe_key FROM runs WHERE id = ANY($1::text[]) FOR UPDATE', [ids]);
+      const holders = new Map(
+        (await c.query<{ dedupe_key: string; id: string }>('SELECT dedupe_key, id FROM runs WHERE dedupe_key = ANY($1::text[])', [keys])).rows.map((r) => [r.dedupe_key, r.id]),
+      );
+      // id → the record the store holds (or will hold, for one added or replaced earlier in this batch) and its key.
+      const current = new Map<string, { record: TraceRecord; key: string | undefined }>();
+      if (locked.rows.length) {
+        const keyById = new Map(locked.rows.map((r) => [r.id, r.dedupe_key ?? undefined]));
+        const { rows } = await c.query<RunRow>(`${RUN_SELECT} WHERE r.id = ANY($1::text[])`, [[...keyById.keys()]]);
+        for (const row of rows) current.set(row.id, { record: rowToRecord(row), key: keyById.get(row.id) });
+      }
+      const added = new Map<string, { record: TraceRecord; key: string | undefined }>();
+      const replaced = new Map<string, { record: TraceRecord; key: string | undefined }>();
       const results: RestoreResult[] = [];
       for (const record of checked) {
-        const key = dedupeKey(record.provenance);
-        if (await this.#insertRun(c, record, key)) {
+        const key = keyOf.get(record);
+        const holder = key === undefined ? undefined : holders.get(key);
+        const cur = current.get(record.id);
+        if (cur === undefined) {
+          if (holder !== undefined) {
+            results.push({ id: record.id, outcome: 'duplicate', existingId: holder });
+            continue;
+          }
+          current.set(record.id, { record, key });
+          added.set(record.id, { record, key });
+          if (key !== undefined) holders.set(key, record.id);
           results.push({ id: record.id, outcome: 'added' });
           continue;
         }
-        const exists = await c.query<{ id: string }>('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [record.id]);
-        const holder = key === undefined ? [] : (await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key])).rows;
-        if (exists.rows.length === 0) {
-          results.push({ id: record.id, outcome: 'duplicate', existingId: holder[0]!.id });
-          continue;
-        }
-        const stored = await this.#readRun(c, record.id);
-        if (sameJson(stored, record)) {
+        if (sameJson(cur.record, record)) {
           results.push({ id: record.id, outcome: 'unchanged' });
           continue;
         }
@@ -552,15 +588,49 @@ export class PostgresTraceStore implements TraceStore {
           results.push({ id: record.id, outcome: 'conflict' });
           continue;
         }
-        if (holder.length > 0 && holder[0]!.id !== record.id) {
-          results.push({ id: record.id, outcome: 'duplicate', existingId: holder[0]!.id });
+        if (holder !== undefined && holder !== record.id) {
+          results.push({ id: record.id, outcome: 'duplicate', existingId: holder });
           continue;
         }
-        await this.#updateRun(c, record, key);
+        if (cur.key !== undefined && holders.get(cur.key) === record.id) holders.delete(cur.key);
+        if (key !== undefined) holders.set(key, record.id);
+        current.set(record.id, { record, key });
+        // A run added earlier in this batch is inserted with its final content; a stored one is updated.
+        if (added.has(record.id)) added.set(record.id, { record, key });
+        else replaced.set(record.id, { record, key });
         results.push({ id: record.id, outcome: 'replaced' });
+      }
+      // Updates first (one may free a dedupe key that a new run of this batch takes). Their keys are
+      // cleared before any is set: the final keys are distinct, but a replacement may take the key
+      // another replaced run gives up.
+      if (replaced.size) {
+        await c.query('UPDATE runs SET dedupe_key = NULL WHERE id = ANY($1::text[])', [[...replaced.keys()]]);
+        for (const { record, key } of replaced.values()) await this.#updateRun(c, record, key);
+      }
+      const stored = await this.#insertRunsBulk(c, [...added.values()]);
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]!;
+        if (r.outcome !== 'added' || stored.has(r.id)) continue;
+        // Not inserted: another writer stored this id or this source meanwhile; decide as a single write.
+        results[i] = await this.#restoreOne(c, added.get(r.id)!.record, options);
       }
       return results;
     });
+  }
+
+  /** One record of `restoreRuns` on its own, against what the store holds now. */
+  async #restoreOne(c: PoolClient, record: TraceRecord, options: RestoreOptions): Promise<RestoreResult> {
+    const key = dedupeKey(record.provenance);
+    if (await this.#insertRun(c, record, key)) return { id: record.id, outcome: 'added' };
+    const exists = await c.query<{ id: string }>('SELECT id FROM runs WHERE id = $1 FOR UPDATE', [record.id]);
+    const holder = key === undefined ? [] : (await c.query<{ id: string }>('SELECT id FROM runs WHERE dedupe_key = $1', [key])).rows;
+    if (exists.rows.length === 0) return { id: record.id, outcome: 'duplicate', existingId: holder[0]!.id };
+    const stored = await this.#readRun(c, record.id);
+    if (sameJson(stored, record)) return { id: record.id, outcome: 'unchanged' };
+    if (!options.replace) return { id: record.id, outcome: 'conflict' };
+    if (holder.length > 0 && holder[0]!.id !== record.id) return { id: record.id, outcome: 'duplicate', existingId: holder[0]!.id };
+    await this.#updateRun(c, record, key);
+    return { id: record.id, outcome: 'replaced' };
   }
 
   async getRun(runId: string): Promise<TraceRecord> {

@@ -332,6 +332,62 @@ describe.each([memoryHarness(), fixtureHarness(), lowdbHarness(), postgresHarnes
     await expectCode(store.restoreRuns([{ ...live, createdAt: 'yesterday' }]), 'ValidationError', 'INVALID_TRACE', /createdAt/);
   });
 
+  it('restoreRuns decides each record of one batch as if the records came one by one (same id twice, a source key moving between runs)', async () => {
+    const rec = (id: string, hash: string | undefined, taskId = 'iris'): TraceRecord => ({
+      id,
+      task: { id: taskId },
+      epochs: [epoch(0)],
+      status: 'completed',
+      ...(hash ? { provenance: { importer: 'copy', contentHash: hash } } : {}),
+      createdAt: '2024-01-01T00:00:00.000Z',
+      updatedAt: '2024-01-01T00:00:00.000Z',
+    });
+    expect(await store.restoreRuns([rec('a', 'k1'), rec('b', 'k2')])).toEqual([
+      { id: 'a', outcome: 'added' },
+      { id: 'b', outcome: 'added' },
+    ]);
+    expect(
+      await store.restoreRuns(
+        [
+          rec('c', 'k3'), // new
+          rec('c', 'k3'), // the same again: unchanged
+          rec('c', 'k3', 'wine'), // other content, same id: replaced (with replace)
+          rec('d', 'k3'), // k3 is c's now: duplicate
+          rec('a', 'k4'), // a gives up k1 for k4
+          rec('e', 'k1'), // so k1 is free for a new run
+          rec('b', 'k4'), // but k4 is a's: duplicate
+          rec('f', undefined), // no source key at all
+        ],
+        { replace: true },
+      ),
+    ).toEqual([
+      { id: 'c', outcome: 'added' },
+      { id: 'c', outcome: 'unchanged' },
+      { id: 'c', outcome: 'replaced' },
+      { id: 'd', outcome: 'duplicate', existingId: 'c' },
+      { id: 'a', outcome: 'replaced' },
+      { id: 'e', outcome: 'added' },
+      { id: 'b', outcome: 'duplicate', existingId: 'a' },
+      { id: 'f', outcome: 'added' },
+    ]);
+    expect((await collect(store.query())).map((r) => [r.id, r.task.id, r.provenance?.contentHash])).toEqual([
+      ['a', 'iris', 'k4'],
+      ['b', 'iris', 'k2'],
+      ['c', 'wine', 'k3'],
+      ['e', 'iris', 'k1'],
+      ['f', 'iris', undefined],
+    ]);
+    // Without replace, the same id with other content is a conflict, also within one batch.
+    expect(await store.restoreRuns([rec('g', 'k5'), rec('g', 'k5', 'wine')])).toEqual([
+      { id: 'g', outcome: 'added' },
+      { id: 'g', outcome: 'conflict' },
+    ]);
+    expect((await store.getRun('g')).task.id).toBe('iris');
+    // Sources are known by their new runs: importing them again is a duplicate.
+    expect(await store.importRun(imported('k1', undefined, { provenance: { importer: 'copy', contentHash: 'k1' } }))).toEqual({ id: 'e', duplicate: true });
+    expect(await store.importRun(imported('k4', undefined, { provenance: { importer: 'copy', contentHash: 'k4' } }))).toEqual({ id: 'a', duplicate: true });
+  });
+
   it('an incomplete import is replaced in place by the next import from the same source; {replace} replaces any', async () => {
     const at = (hash: string, status: 'incomplete' | 'completed', n: number, extra: Partial<NewTrace> = {}) =>
       imported(hash, 'train', { status, epochs: Array.from({ length: n }, (_, i) => epoch(i)), provenance: { importer: 'tfevents', file: '/logs/a/events', contentHash: hash, sourceKey: 'train' }, ...extra });
