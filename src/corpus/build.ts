@@ -180,29 +180,20 @@ function asImport(run: TraceRecord, contentHash: string): NewTrace {
 
 /**
  * Opens the task's work store. Records of another grid (contentHash not among the current
- * candidates') or left `running` are dropped by rewriting the store without them.
+ * candidates') or left `running` are deleted from it (one write). Deleted, not copied into a fresh
+ * file renamed over the old one: a file store is a snapshot plus a journal, and renaming only the
+ * snapshot would pair it with the old store's journal.
  */
 async function openWorkStore(file: string, hashes: ReadonlyMap<string, string>, log: (l: string) => void): Promise<TraceStore> {
-  let store = await getStore(`file:${file}`);
-  const keep: TraceRecord[] = [];
-  let dropped = 0;
+  const store = await getStore(`file:${file}`);
+  const drop: string[] = [];
   for await (const run of store.query()) {
     const current = hashes.get(run.id);
-    if (run.status !== 'running' && current !== undefined && run.provenance?.contentHash === current) keep.push(run);
-    else dropped++;
+    if (run.status === 'running' || current === undefined || run.provenance?.contentHash !== current) drop.push(run.id);
   }
-  if (dropped === 0) return store;
-  await store.close();
-  log(`  ${file}: dropping ${dropped} run(s) left running or built by another grid; they are re-run`);
-  const tmp = `${file}.rebuild.json`;
-  rmSync(tmp, { force: true });
-  const fresh = await getStore(`file:${tmp}`);
-  for (const run of keep) await fresh.importRun(asImport(run, run.provenance!.contentHash!));
-  await fresh.close();
-  // lowdb writes no file until the first write: with nothing kept, the work store starts empty.
-  if (keep.length > 0) renameSync(tmp, file);
-  else rmSync(file, { force: true });
-  store = await getStore(`file:${file}`);
+  if (drop.length === 0) return store;
+  log(`  ${file}: dropping ${drop.length} run(s) left running or built by another grid; they are re-run`);
+  await store.deleteRuns(drop);
   return store;
 }
 

@@ -134,6 +134,31 @@ describe('buildCorpus on a tiny configuration (iris, 3 candidates, 2 epochs)', (
     expect(runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
   });
 
+  it('drops a trial of another grid from the work store and keeps the others (the store is a snapshot plus a journal)', async () => {
+    const out = temp();
+    const work = temp();
+    await buildCorpus(tiny(out, work));
+    // One trial's candidate hash no longer matches: as if the grid changed for that candidate.
+    const file = join(work, 'iris.json');
+    const store = await getStore(`file:${file}`);
+    const stale = await store.getRun(runIdOf('iris', candidates[2].id));
+    expect(await store.restoreRuns([{ ...stale, provenance: { ...stale.provenance!, contentHash: 'sha256:old-grid' } }], { replace: true })).toEqual([{ id: stale.id, outcome: 'replaced' }]);
+    await store.close();
+    rmSync(join(out, 'iris.jsonl.gz'));
+    const report = await buildCorpus(tiny(out, work));
+    expect(report).toMatchObject({ tasksBuilt: ['iris'], trialsTrained: 1, trialsReused: 2 });
+    const runs = await all(out);
+    expect(runs.map((r) => r.id).sort()).toEqual(candidates.map((c) => runIdOf('iris', c.id)).sort());
+    expect(runs.find((r) => r.id === stale.id)!.provenance!.contentHash).toBe(stale.provenance!.contentHash);
+    // The work store agrees: three trials, none of the old grid.
+    const again = await getStore(`file:${file}`);
+    const hashes: string[] = [];
+    for await (const r of again.query()) hashes.push(r.provenance!.contentHash!);
+    await again.close();
+    expect(hashes).toHaveLength(3);
+    expect(hashes).not.toContain('sha256:old-grid');
+  });
+
   it('rebuilds a chunk whose bytes no longer match the manifest', async () => {
     const out = temp();
     const work = temp();
