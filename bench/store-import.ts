@@ -2,17 +2,19 @@
  * Import and copy throughput of the trace stores, and how long a lost server takes to become a
  * typed error ([5/9]).
  * - import: N runs of 20 epochs from one generic JSONL log (20 epoch lines per run) with
- *   `runImport`, into: nothing (dry run: read + validate only), `file:` (batched: one file write
- *   per 500 runs), `file:` one write per run (the pre-[5/9] behaviour; 1k runs only), PostgreSQL
- *   (one transaction per 500 runs). Wall time, runs/s, epoch records/s.
+ *   `runImport`, into: nothing (dry run: read + validate only), `file:` (snapshot + journal; one
+ *   journal line per batch of 500 runs), `file:` one write per run (1k runs only), PostgreSQL (one
+ *   transaction per 500 runs). One table: seconds and runs/s per target, and the file store's
+ *   time over the dry run's.
  * - copy: `copyStore` file → PostgreSQL and PostgreSQL → file of the N-run store (runs/s).
  * - faults: a loopback TCP proxy that blackholes the connection; time from the call to the typed
  *   error, at open (connect_timeout) and mid-write (query_timeout), with the deadlines given.
  *
- * Run: `npm run build && node dist/bench/store-import.js [--sizes 1000,10000] [--parts import,copy,faults]
+ * Run: `npm run build && node dist/bench/store-import.js [--sizes 1000,10000] [--with-100k] [--parts import,copy,faults]
  *       [--into dry,file,file-1,postgres] [--pg postgres://postgres@127.0.0.1:5432/postgres]`
+ * (`--with-100k` adds 100,000 runs: a 390 MB log, minutes per target.)
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,17 +29,34 @@ import { startFaultProxy } from './lib/tcp-fault-proxy.js';
 
 const EPOCHS = 20;
 
+/** Writes the log in pieces (a 100k-run log is 390 MB: too big for one string). Returns its size. */
 async function writeLog(path: string, runs: number): Promise<number> {
-  const lines: string[] = [];
-  for (let r = 0; r < runs; r++) {
-    for (let e = 0; e < EPOCHS; e++) {
-      const loss = 2 * Math.exp(-e / 5) + ((r * 7 + e) % 13) / 100;
-      lines.push(JSON.stringify({ run: `r${r}`, task: `task-${r % 50}`, model: 'mlp-small', optimizer: 'Adam', epoch: e, step: (e + 1) * 50, lr: 0.01 * 0.95 ** e, loss, val_loss: loss * 1.1, acc: 1 - loss / 3 }));
+  const fh = await open(path, 'w');
+  let bytes = 0;
+  try {
+    for (let start = 0; start < runs; start += 1000) {
+      const lines: string[] = [];
+      for (let r = start; r < Math.min(runs, start + 1000); r++) {
+        for (let e = 0; e < EPOCHS; e++) {
+          const loss = 2 * Math.exp(-e / 5) + ((r * 7 + e) % 13) / 100;
+          lines.push(JSON.stringify({ run: `r${r}`, task: `task-${r % 50}`, model: 'mlp-small', optimizer: 'Adam', epoch: e, step: (e + 1) * 50, lr: 0.01 * 0.95 ** e, loss, val_loss: loss * 1.1, acc: 1 - loss / 3 }));
+        }
+      }
+      const text = `${lines.join('\n')}\n`;
+      await fh.writeFile(text);
+      bytes += Buffer.byteLength(text);
     }
+  } finally {
+    await fh.close();
   }
-  const text = `${lines.join('\n')}\n`;
-  await writeFile(path, text);
-  return text.length;
+  return bytes;
+}
+
+/** Bytes on disk of a `file:` store: snapshot + journal. */
+async function fileStoreBytes(url: string): Promise<number> {
+  const file = url.slice('file:'.length);
+  const size = (p: string) => stat(p).then((s) => s.size, () => 0);
+  return (await size(file)) + (await size(`${file}.journal`));
 }
 
 async function createDb(admin: string, name: string): Promise<string> {
@@ -68,12 +87,15 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
   const into = new Set(args.into ?? ['dry', 'file', 'file-1', 'postgres']);
   const write = args.write ?? ((t: string) => console.log(t));
   const sizes = args.sizes ?? [1000, 10000];
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   const admin = args.pgAdminUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const dir = await mkdtemp(join(tmpdir(), 'metatune-bench-import-'));
   const importers = await builtinImporters();
   const dbs: string[] = [];
   write(machineLine(describeMachine()));
   const importRows: Array<Array<string | number>> = [];
+  /** Per size: seconds per target kind, log MB, file store MB. */
+  const bySize = new Map<number, { log: number; secs: Map<string, number>; fileBytes?: number }>();
   const copyRows: Array<Array<string | number>> = [];
   try {
     for (const n of sizes) {
@@ -81,8 +103,8 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
       const bytes = await writeLog(log, n);
       const targets: Array<{ label: string; url?: string; batchRuns?: number }> = [
         { label: 'dry run (read + validate)' },
-        { label: 'file: (500 runs per write)', url: `file:${join(dir, `store-${n}.json`)}` },
-        ...(n <= 1000 ? [{ label: 'file: one write per run (before)', url: `file:${join(dir, `store-${n}-1.json`)}`, batchRuns: 1 }] : []),
+        { label: 'file: (journal, 500 runs per write)', url: `file:${join(dir, `store-${n}.json`)}` },
+        ...(n <= 1000 ? [{ label: 'file: (journal) one write per run', url: `file:${join(dir, `store-${n}-1.json`)}`, batchRuns: 1 }] : []),
       ];
       const dbName = `metatune_bench_import_${process.pid}_${n}`;
       dbs.push(dbName);
@@ -96,8 +118,13 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
         const secs = (performance.now() - started) / 1000;
         await store?.close();
         if (summary.imported !== n) throw new Error(`${t.label}: imported ${summary.imported} of ${n}`);
-        const size = t.url?.startsWith('file:') ? `${((await stat(t.url.slice(5))).size / 1e6).toFixed(1)} MB` : '';
-        importRows.push([n, t.label, (bytes / 1e6).toFixed(1), secs.toFixed(2), Math.round(n / secs), Math.round((n * EPOCHS) / secs), size]);
+        const fileBytes = t.url?.startsWith('file:') ? await fileStoreBytes(t.url) : undefined;
+        importRows.push([n, t.label, (bytes / 1e6).toFixed(1), secs.toFixed(2), Math.round(n / secs), Math.round((n * EPOCHS) / secs), fileBytes === undefined ? '' : mb(fileBytes)]);
+        const entry = bySize.get(n) ?? { log: bytes, secs: new Map<string, number>() };
+        entry.secs.set(kind, secs);
+        if (kind === 'file') entry.fileBytes = fileBytes;
+        bySize.set(n, entry);
+        write(`  ${n} runs → ${t.label}: ${secs.toFixed(2)} s`);
       }
       if (!parts.has('copy')) continue;
       // copy: file → postgres, postgres → file
@@ -119,9 +146,19 @@ export async function runStoreImportBench(args: { sizes?: number[]; pgAdminUrl?:
         await a.close();
         await b.close();
         copyRows.push([n, label, s.runs, s.added, s.unchanged, secs.toFixed(2), Math.round(s.runs / secs)]);
+        write(`  ${n} runs → copy ${label}: ${secs.toFixed(2)} s`);
       }
     }
     if (importRows.length) printTable({ title: `import: runs of ${EPOCHS} epochs from one JSONL log`, head: ['runs', 'into', 'log MB', 's', 'runs/s', 'epochs/s', 'store size'], rows: importRows, write });
+    if (bySize.size) {
+      const cell = (secs: number | undefined, n: number) => (secs === undefined ? '–' : `${secs.toFixed(2)} s (${Math.round(n / secs).toLocaleString('en-US')}/s)`);
+      const rows = [...bySize].map(([n, e]) => {
+        const dry = e.secs.get('dry');
+        const file = e.secs.get('file');
+        return [n, mb(e.log), cell(dry, n), cell(file, n), cell(e.secs.get('postgres'), n), dry && file ? `${(file / dry).toFixed(2)}×` : '–', e.fileBytes === undefined ? '–' : mb(e.fileBytes)];
+      });
+      printTable({ title: 'import, side by side: wall time (runs/s)', head: ['runs', 'log', 'dry run', 'file: (journal)', 'PostgreSQL', 'file / dry', 'file store size'], rows, write });
+    }
     if (copyRows.length) printTable({ title: 'store copy (streamed, 500 runs per write)', head: ['runs', 'copy', 'read', 'added', 'already there', 's', 'runs/s'], rows: copyRows, write });
 
     if (!parts.has('faults')) return;
@@ -179,5 +216,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
-  await runStoreImportBench({ sizes: arg('--sizes')?.split(',').map(Number), pgAdminUrl: arg('--pg'), into: arg('--into')?.split(','), parts: arg('--parts')?.split(',') });
+  const sizes = arg('--sizes')?.split(',').map(Number) ?? [1000, 10000];
+  if (process.argv.includes('--with-100k') && !sizes.includes(100000)) sizes.push(100000);
+  await runStoreImportBench({ sizes, pgAdminUrl: arg('--pg'), into: arg('--into')?.split(','), parts: arg('--parts')?.split(',') });
 }

@@ -1,12 +1,13 @@
 /**
- * Trace store latency at 1k, 10k and 100k runs, lowdb file vs PostgreSQL: where does the file
- * store stop being practical? Each run has 10 epochs (loss, val_loss, lr, two metrics), about
- * 2.5 kB of JSON. The store is filled in bulk (not timed), then:
+ * Trace store latency at 1k, 10k and 100k runs, file store (snapshot + journal) vs PostgreSQL:
+ * where does the file store stop being practical? `file-fsync` is the file store opened with
+ * `fsync: true`. Each run has 10 epochs (loss, val_loss, lr, two metrics), about 2.5 kB of JSON.
+ * The store is filled in bulk (a snapshot written directly, not timed), then:
  * - importRun: one complete 10-epoch run in one write (what importers do);
  * - appendEpochs: one epoch to a running run (what the training callback does once per epoch);
  * - getRun: one run by id;
  * - query task: stream the ~1 % of runs of one task; count: count them;
- * - open+count: a new store handle's first read (lowdb parses the whole file here);
+ * - open+count: a new store handle's first read (the file store parses the snapshot and replays the journal);
  * - scan: stream every run (runs/s).
  * Latencies are medians over `--writes` / `--reads` repetitions, in milliseconds.
  *
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { LowdbTraceStore } from '../plugins/store-lowdb/lowdb-store.js';
 import { getStore } from '../src/container.js';
 import type { TraceStore } from '../src/traces/store.js';
 import type { NewTrace, TraceEpoch, TraceRecord } from '../src/traces/trace.js';
@@ -29,8 +31,8 @@ export interface StoreLatencyArgs {
   /** Corpus sizes in runs. Defaults to 1000, 10000, 100000. */
   sizes?: number[];
   /** Stores to measure. Defaults to file and postgres. */
-  stores?: Array<'file' | 'postgres'>;
-  /** Timed writes per cell. Defaults to 15 (3 for lowdb at 100k runs and above). */
+  stores?: Array<'file' | 'file-fsync' | 'postgres'>;
+  /** Timed writes per cell. Defaults to 15. */
   writes?: number;
   /** Timed reads per cell. Defaults to 15. */
   reads?: number;
@@ -90,6 +92,7 @@ async function fillFile(file: string, n: number): Promise<void> {
   const dedupe = Object.fromEntries(runs.map((r) => [JSON.stringify(['bench', r.provenance!.contentHash, null]), r.id]));
   // A compacted snapshot (version 2, journal generation 1); the first write starts the journal.
   await writeFile(file, JSON.stringify({ format: 'metatune-trace-store', version: 2, journal: { generation: 1 }, runs, dedupe, policies: {} }));
+  await rm(`${file}.journal`, { force: true }); // the previous size's journal would continue this snapshot
 }
 
 async function fillPostgres(url: string, n: number): Promise<void> {
@@ -147,8 +150,8 @@ interface Row {
   scanPerSec: number;
 }
 
-async function measureStore(kind: string, url: string, n: number, writes: number, reads: number, sizeOf: () => Promise<number>): Promise<Row> {
-  const store: TraceStore = await getStore(url);
+async function measureStore(kind: string, open: () => Promise<TraceStore>, n: number, writes: number, reads: number, sizeOf: () => Promise<number>): Promise<Row> {
+  const store: TraceStore = await open();
   try {
     await store.count(); // first read (lowdb: parse) is timed separately below
     const importRun = await timeEach(writes, (i) => store.importRun(newTrace(i, `imp${n}`)));
@@ -162,7 +165,7 @@ async function measureStore(kind: string, url: string, n: number, writes: number
     });
     const count = await timeEach(reads, (i) => store.count({ taskId: `task-${i % TASKS}`, status: 'completed' }));
     const openCount = await timeEach(Math.min(reads, 5), async () => {
-      const again = await getStore(url);
+      const again = await open();
       await again.count();
       await again.close();
     });
@@ -207,24 +210,27 @@ export async function runStoreLatency(args: StoreLatencyArgs = {}): Promise<Row[
         };
         await (await getStore(url)).close(); // creates the schema
       } else {
-        url = `file:${join(dir, 'store.json')}`;
+        url = `file:${join(dir, `${kind}.json`)}`;
       }
+      const file = url.slice('file:'.length);
+      const open = kind === 'file-fsync' ? () => LowdbTraceStore.open({ file, fsync: true }) : () => getStore(url);
       for (const n of sizes) {
         const t0 = performance.now();
-        if (kind === 'file') await fillFile(url.slice('file:'.length), n);
-        else await fillPostgres(url, n);
+        if (kind === 'postgres') await fillPostgres(url, n);
+        else await fillFile(file, n);
         const fillS = (performance.now() - t0) / 1000;
-        const writes = args.writes ?? (kind === 'file' && n >= 100000 ? 3 : 15);
+        const writes = args.writes ?? 15;
         const sizeOf =
-          kind === 'file'
-            ? async () => (await stat(url.slice('file:'.length))).size
+          kind !== 'postgres'
+            ? async () => (await stat(file)).size + (await stat(`${file}.journal`).then((s) => s.size, () => 0))
             : async () => {
                 const s = await getStore(url);
                 const b = (await s.stats()).bytes ?? 0;
                 await s.close();
                 return b;
               };
-        const row = await measureStore(kind === 'file' ? 'lowdb (file:)' : 'postgres', url, n, writes, reads, sizeOf);
+        const label = kind === 'postgres' ? 'postgres' : kind === 'file' ? 'file: (journal)' : 'file: (journal, fsync)';
+        const row = await measureStore(label, open, n, writes, reads, sizeOf);
         rows.push(row);
         write(`  ${row.store} ${n} runs: filled in ${fillS.toFixed(1)} s, measured`);
       }
