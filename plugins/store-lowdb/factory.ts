@@ -1,7 +1,8 @@
 /**
- * `file:` URLs → lowdb store. `file:./x.json` and `file:x.json` are relative to the working
- * directory, `file:/abs/x.json` and `file:///abs/x.json` absolute. lowdb and proper-lockfile are
- * imported when a file store is opened, not when metatune loads.
+ * `file:` URLs → the file store (a snapshot plus an append-only journal: lowdb-store.ts).
+ * `file:./x.json` and `file:x.json` are relative to the working directory, `file:/abs/x.json` and
+ * `file:///abs/x.json` absolute. The store module and proper-lockfile are imported when a file
+ * store is opened, not when metatune loads.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ export function filePathOf(url: string, cwd = process.cwd()): string {
 
 export const lowdbStoreFactory: TraceStoreFactory = {
   id: 'file',
-  description: 'lowdb JSON file, safe for several processes on one machine (the default)',
+  description: 'JSON snapshot + append-only journal, safe for several processes on one machine (the default)',
   example: 'file:./.metatune/store.json',
   async open(url: string) {
     const file = filePathOf(url);

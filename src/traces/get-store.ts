@@ -3,7 +3,7 @@
  * scheme picks a `TraceStoreFactory` (src/traces/store-factory.ts) among those the runtime's plugins
  * contribute, built-in or third-party alike:
  *   memory:                          in-process, for tests and dry runs
- *   file:<path>                      lowdb JSON file, relative to the working directory (the default)
+ *   file:<path>                      JSON snapshot + journal, relative to the working directory (the default)
  *   postgres://user@host:5432/db     PostgreSQL (also postgresql://), for many machines
  * Drivers are imported only when their scheme is opened, so `memory:` never loads `pg`.
  */

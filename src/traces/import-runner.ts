@@ -40,7 +40,7 @@ export interface ImportRunArgs {
    * a stored run.
    */
   readonly replace?: boolean;
-  /** Runs written per store call (one file rewrite / one transaction). Defaults to 500. */
+  /** Runs written per store call (one journal line of the file store / one transaction). Defaults to 500. */
   readonly batchRuns?: number;
   /** A batch is also written once it holds this many epochs. Defaults to 100,000. */
   readonly batchEpochs?: number;
@@ -232,7 +232,7 @@ export async function runImport(args: ImportRunArgs): Promise<ImportSummary> {
     if (result.outcome === 'replaced') replaced++;
   };
 
-  /** Writes what is pending: one `importRuns` and one `restoreRuns` call (one file rewrite / one transaction each). */
+  /** Writes what is pending: one `importRuns` and one `restoreRuns` call (one journal line / one transaction each). */
   const flush = async () => {
     const batch = pendingRuns;
     const records = pendingRecords;

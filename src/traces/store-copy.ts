@@ -15,7 +15,7 @@ export interface CopyOptions {
   readonly filter?: TraceQuery;
   /** Overwrite target runs whose id matches but whose content differs (else they are conflicts). */
   readonly replace?: boolean;
-  /** Runs per target write (one file rewrite / one transaction). Defaults to 500. */
+  /** Runs per target write (one journal line / one transaction). Defaults to 500. */
   readonly batchRuns?: number;
   /** Called after each batch with the totals so far. */
   readonly onProgress?: (summary: CopySummary) => void;

@@ -19,8 +19,8 @@ export interface StoreRecorderArgs {
   /**
    * Epochs buffered per store write. 1 makes every epoch durable as soon as it ends (a long run
    * killed midway keeps its curve); a sweep, which re-runs an interrupted trial anyway, passes
-   * `Infinity` so a trial costs three writes instead of one per epoch (a lowdb write rewrites the
-   * whole file). Defaults to 1.
+   * `Infinity` so a trial costs three writes instead of one per epoch (each epoch write of a file
+   * store appends the whole run so far to its journal, and takes the cross-process lock). Defaults to 1.
    */
   readonly epochsPerWrite?: number;
 }

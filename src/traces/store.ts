@@ -1,5 +1,5 @@
 /**
- * The TraceStore contract. Implementations: memory (`memory:`), lowdb file (`file:`, the default
+ * The TraceStore contract. Implementations: memory (`memory:`), JSON file store (`file:`, the default
  * `./.metatune/store.json`), PostgreSQL (`postgres://…`), chosen by URL with `getStore(url)`.
  *
  * Invariants (every store passes test/conformance/trace-store.test.ts):
@@ -16,7 +16,7 @@
  * - Returned records are deep-frozen copies: callers cannot change the store through them.
  * - A missing run throws `NotFoundError` with code `RUN_NOT_FOUND`.
  * - Once a write's promise resolves, the write survives a crash of the process (acknowledged = durable).
- * - Safe with several writer processes (lowdb: cross-process lock; Postgres: transactions).
+ * - Safe with several writer processes (file: cross-process lock; Postgres: transactions).
  */
 import type { NewTrace, RunStatus, TraceEpoch, TraceOutcome, TraceRecord, TraceBatch } from './trace.js';
 
@@ -37,7 +37,7 @@ export interface StoreStats {
   readonly byStatus: Readonly<Record<string, number>>;
   readonly tasks: number;
   readonly epochs: number;
-  /** Bytes on disk where that makes sense (lowdb file size, Postgres relation size). */
+  /** Bytes on disk where that makes sense (file store: snapshot + journal; Postgres: relation sizes). */
   readonly bytes?: number;
 }
 
@@ -100,7 +100,7 @@ export interface TraceStore {
   /** Stores a complete run (an import) in one atomic write; idempotent by provenance. */
   importRun(run: NewTrace): Promise<ImportResult>;
   /**
-   * `importRun` for many runs in one write (one file rewrite, one transaction): results in input
+   * `importRun` for many runs in one write (one journal line, one transaction): results in input
    * order. Every run is checked before anything is written, so a `ValidationError` means nothing
    * of the batch was stored.
    */
