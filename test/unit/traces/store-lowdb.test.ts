@@ -272,6 +272,28 @@ describe('lowdb store: snapshot + journal', () => {
     expect(await runIds(s)).toEqual(['a', 'b', 'c']);
   });
 
+  it('a snapshot older than its journal (restored from a backup) is read as it is; the next write starts a journal for it', async () => {
+    const file = fresh();
+    const s = await LowdbTraceStore.open({ file });
+    await s.createRun({ id: 'a', task: { id: 't' } });
+    await copyFile(file, `${file}.backup`); // generation 1, holds a
+    await s.createRun({ id: 'b', task: { id: 't' } });
+    await s.compact(); // generation 2 holds a and b
+    await s.createRun({ id: 'c', task: { id: 't' } }); // journal generation 2
+    await copyFile(`${file}.backup`, file);
+    const reader = await LowdbTraceStore.open({ file });
+    expect(await runIds(reader)).toEqual(['a']);
+    await reader.createRun({ id: 'd', task: { id: 't' } });
+    expect(JSON.parse(journalLines(file)[0]!)).toEqual({ format: 'metatune-trace-journal', generation: 1 });
+    expect(await runIds(await LowdbTraceStore.open({ file }))).toEqual(['a', 'd']);
+    expect(await runIds(s)).toEqual(['a', 'd']);
+    // A compaction takes a generation above both the snapshot's and the journal's on disk, so the
+    // journal it replaces can never continue the new snapshot.
+    await reader.compact();
+    expect(JSON.parse(readFileSync(file, 'utf8')).journal.generation).toBe(2);
+    expect(await runIds(await LowdbTraceStore.open({ file }))).toEqual(['a', 'd']);
+  });
+
   it('compaction keeps the content deep-equal (every kind of write, replayed vs. run live vs. the memory store)', async () => {
     const file = fresh();
     const s = await LowdbTraceStore.open({ file, compactMinBytes: 0 });
