@@ -124,7 +124,7 @@ export const ERROR_CODES = {
   STORE_CLOSED: { exit: 1, meaning: 'the store was closed; open it again' },
   STORE_CONNECTION_LOST: { exit: 1, meaning: 'the database connection dropped mid-operation (the message says what was committed)' },
   STORE_COPY_SAME: { exit: 1, meaning: '`store copy` from a store to itself' },
-  STORE_CORRUPT: { exit: 1, meaning: 'the store file does not parse; restore it or start a new one' },
+  STORE_CORRUPT: { exit: 1, meaning: 'the store file or a line of its journal does not parse; restore it or start a new one' },
   STORE_DATABASE_MISSING: { exit: 1, meaning: 'the database in the URL does not exist; create it' },
   STORE_LOCKED: { exit: 1, meaning: 'another process holds the store file\'s lock' },
   STORE_LOCK_COMPROMISED: { exit: 1, meaning: 'the store file\'s lock was taken over while writing' },
