@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getStore } from '../../src/container.js';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-postgres.js';
+import { createTempDatabase, describePostgres, type TempDatabase } from '../helpers/temp-postgres.js';
 import { buildStoreModules, type BuiltModules } from './workers/build-store-modules.js';
 
 const WRITER = join(dirname(fileURLToPath(import.meta.url)), 'workers', 'store-writer.mjs');
@@ -81,7 +81,7 @@ describe('8 processes x 200 runs into one store', () => {
     }
   }, 120_000);
 
-  describe('postgres', () => {
+  describePostgres('postgres', () => {
     let db: TempDatabase;
     beforeAll(async () => {
       db = await createTempDatabase('metatune_conc');

@@ -14,7 +14,7 @@ import { LowdbTraceStore } from '../../plugins/store-lowdb/lowdb-store.js';
 import { getStore } from '../../src/container.js';
 import { buildRecord } from '../../src/traces/record-utils.js';
 import type { TraceStore } from '../../src/traces/store.js';
-import { createTempDatabase, type TempDatabase } from '../helpers/temp-postgres.js';
+import { createTempDatabase, describePostgres, type TempDatabase } from '../helpers/temp-postgres.js';
 import { buildStoreModules, type BuiltModules } from './workers/build-store-modules.js';
 
 const WRITER = join(dirname(fileURLToPath(import.meta.url)), 'workers', 'store-writer.mjs');
@@ -112,7 +112,7 @@ describe('a writer killed with SIGKILL mid-writes', () => {
     }
   }, 90_000);
 
-  describe('postgres', () => {
+  describePostgres('postgres', () => {
     let db: TempDatabase;
     beforeAll(async () => {
       db = await createTempDatabase('metatune_crash');

@@ -16,7 +16,7 @@ import { getStore } from '../../../src/container.js';
 import type { TraceStore } from '../../../src/traces/store.js';
 import type { TraceRecord } from '../../../src/traces/trace.js';
 import { fillStore } from '../../helpers/random-traces.js';
-import { createTempDatabase, type TempDatabase } from '../../helpers/temp-postgres.js';
+import { createTempDatabase, itPostgres, type TempDatabase } from '../../helpers/temp-postgres.js';
 import { createCliContext } from '../../../src/cli/context.js';
 
 let dir: string;
@@ -67,7 +67,7 @@ describe('lossless interchange: export → import reproduces the store', () => {
   // The sources: a memory store can only be exported in-process, file and PostgreSQL by URL.
   const SEEDS = [1, 7];
   for (const seed of SEEDS) {
-    it(`seed ${seed}: file, PostgreSQL and memory targets all deep-equal the source, from file and PostgreSQL sources`, async () => {
+    itPostgres(`seed ${seed}: file, PostgreSQL and memory targets all deep-equal the source, from file and PostgreSQL sources`, async () => {
       const srcFile = await freshUrl('file');
       const src = await getStore(srcFile);
       const expected = await fillStore(src, seed, 40);
@@ -111,7 +111,7 @@ describe('lossless interchange: export → import reproduces the store', () => {
     });
   }
 
-  it('store copy is idempotent and resumable: a second run copies nothing, an interrupted one completes', async () => {
+  itPostgres('store copy is idempotent and resumable: a second run copies nothing, an interrupted one completes', async () => {
     const from = await freshUrl('file');
     const src = await getStore(from);
     const expected = await fillStore(src, 3, 30);
