@@ -1,6 +1,6 @@
 /**
  * Sweep throughput: trials per hour of `runSweep` with 1 and 2 worker processes (and in-process,
- * for reference) on small suite tasks, as one table. Each cell is a fresh sweep into a fresh lowdb
+ * for reference) on small suite tasks, as one table. Each cell is a fresh sweep into a fresh file (journal)
  * file store (what `metatune sweep --workers K` uses), so it includes worker start-up (tfjs + wasm
  * load per process), task loading and every store write — the numbers a user sees.
  *
@@ -80,7 +80,7 @@ export async function runSweepThroughput(args: SweepThroughputArgs = {}): Promis
       rows.push({ task, workers, trials: summary.trials.length, wallSeconds: summary.wallTimeMs / 1000, trialsPerHour: summary.trialsPerHour, ...(summary.backend && { backend: summary.backend }) });
     }
   }
-  write(`Sweep throughput: ${trials} random trials × ${epochs} epochs (${BENCH_SPACE.models.join('/')}, Adam, 3 schedule families, batch 16), lowdb file store`);
+  write(`Sweep throughput: ${trials} random trials × ${epochs} epochs (${BENCH_SPACE.models.join('/')}, Adam, 3 schedule families, batch 16), file store (journal)`);
   write(`${machineLine(describeMachine())} · tfjs ${tf.version_core}`);
   printTable({
     head: ['task', 'workers', 'backend', 'trials', 'wall s', 'trials/hour', 'vs 1 worker'],
