@@ -1,6 +1,6 @@
 /**
  * Sweep throughput: trials per hour of `runSweep` with 1 and 2 worker processes (and in-process,
- * for reference) on small suite tasks, as one table. Each cell is a fresh sweep into a fresh file (journal)
+ * for reference) on small suite tasks, as one table. Each cell is a fresh sweep into a fresh journaled
  * file store (what `metatune sweep --workers K` uses), so it includes worker start-up (tfjs + wasm
  * load per process), task loading and every store write — the numbers a user sees.
  *
