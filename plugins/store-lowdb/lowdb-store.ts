@@ -205,6 +205,8 @@ function isOp(op: unknown): op is DocumentOp {
       return typeof op.key === 'string' && (op.id === null || typeof op.id === 'string');
     case 'policy':
       return typeof op.name === 'string' && 'value' in op;
+    case 'append':
+      return typeof op.id === 'string' && typeof op.updatedAt === 'string' && (op.epochs === undefined || Array.isArray(op.epochs)) && (op.batches === undefined || Array.isArray(op.batches));
     default:
       return false;
   }

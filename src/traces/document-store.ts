@@ -76,7 +76,13 @@ export type DocumentOp =
   | { readonly op: 'put'; readonly run: TraceRecord }
   | { readonly op: 'delete'; readonly ids: readonly string[] }
   | { readonly op: 'dedupe'; readonly key: string; readonly id: string | null }
-  | { readonly op: 'policy'; readonly name: string; readonly value: unknown };
+  | { readonly op: 'policy'; readonly name: string; readonly value: unknown }
+  /**
+   * New epochs / batches of a running run (`appendEpochs`, `appendBatches`): only the new records,
+   * so a journaled write costs O(epoch), not O(run) — a run recorded batch by batch would otherwise
+   * journal itself once per write. Checked for conflicts before it is applied.
+   */
+  | { readonly op: 'append'; readonly id: string; readonly epochs?: readonly TraceEpoch[]; readonly batches?: readonly TraceBatch[]; readonly updatedAt: string };
 
 /**
  * What a mutation returns: its result, and the ops it applied to the document, in order (none →
@@ -165,6 +171,18 @@ export function applyOp(doc: TraceDocument, op: DocumentOp): void {
       if (op.id === null) delete doc.dedupe[op.key];
       else setOwn(doc.dedupe, op.key, op.id);
       return;
+    case 'append': {
+      const at = indexOf(doc).get(op.id);
+      if (at === undefined) throw new EnvironmentError('STORE_CORRUPT', `An append names run ${JSON.stringify(op.id)}, which the document does not hold.`, { runId: op.id });
+      const run = doc.runs[at]!;
+      doc.runs[at] = deepFreeze({
+        ...run,
+        ...(op.epochs && { epochs: [...run.epochs, ...op.epochs].sort((a, b) => a.epoch - b.epoch) }),
+        ...(op.batches && { batches: [...(run.batches ?? []), ...op.batches].sort((a, b) => a.step - b.step) }),
+        updatedAt: op.updatedAt,
+      });
+      return;
+    }
     case 'policy':
       // defineProperty: a policy named "__proto__" must be stored, not change the object's prototype.
       setOwn(doc.policies as Record<string, unknown>, op.name, op.value);
@@ -324,8 +342,10 @@ export abstract class DocumentTraceStore implements TraceStore {
     await this.#mutate((doc, apply) => {
       const { run } = this.#find(doc, runId);
       if (run.status !== 'running') throw runFinished(run, 'append epochs to');
-      const merged = mergeEpochs(runId, run.epochs, incoming);
-      if (merged) apply({ op: 'put', run: deepFreeze({ ...run, epochs: merged, updatedAt: now }) });
+      // Throws EPOCH_CONFLICT before anything is applied; identical repeats are dropped.
+      if (!mergeEpochs(runId, run.epochs, incoming)) return;
+      const stored = new Set(run.epochs.map((e) => e.epoch));
+      apply({ op: 'append', id: runId, epochs: incoming.filter((e) => !stored.has(e.epoch)), updatedAt: now });
     });
   }
 
@@ -337,8 +357,9 @@ export abstract class DocumentTraceStore implements TraceStore {
     await this.#mutate((doc, apply) => {
       const { run } = this.#find(doc, runId);
       if (run.status !== 'running') throw runFinished(run, 'append batches to');
-      const merged = mergeBatches(runId, run.batches ?? [], incoming);
-      if (merged) apply({ op: 'put', run: deepFreeze({ ...run, batches: merged, updatedAt: now }) });
+      if (!mergeBatches(runId, run.batches ?? [], incoming)) return;
+      const stored = new Set((run.batches ?? []).map((b) => b.step));
+      apply({ op: 'append', id: runId, batches: incoming.filter((b) => !stored.has(b.step)), updatedAt: now });
     });
   }
 

@@ -228,6 +228,32 @@ describe('lowdb store', () => {
 });
 
 describe('lowdb store: snapshot + journal', () => {
+  it('an epoch or batch append journals only the new records (O(epoch) per write, not the whole run again)', async () => {
+    const file = fresh();
+    const s = await LowdbTraceStore.open({ file });
+    await s.createRun({ id: 'long', task: { id: 't' } });
+    for (let e = 0; e < 40; e++) {
+      await s.appendBatches('long', Array.from({ length: 10 }, (_, b) => ({ step: e * 10 + b, loss: 1 / (e * 10 + b + 1) })));
+      await s.appendEpochs('long', [{ epoch: e, loss: 1 / (e + 1), metrics: { acc: e / 40 } }]);
+    }
+    await s.appendEpochs('long', [{ epoch: 39, loss: 1 / 40, metrics: { acc: 39 / 40 } }]); // identical repeat: no write
+    const lines = journalLines(file).slice(1, -1);
+    expect(lines).toHaveLength(80); // one line per append that added something (the create went into the first write's snapshot)
+    const last = JSON.parse(lines.at(-1)!).ops;
+    expect(last).toEqual([{ op: 'append', id: 'long', epochs: [{ epoch: 39, loss: 1 / 40, metrics: { acc: 39 / 40 } }], updatedAt: expect.any(String) }]);
+    // Every append line is about the same size: the journal grows linearly with the run.
+    const sizes = lines.map((l) => l.length);
+    expect(Math.max(...sizes)).toBeLessThan(800);
+    // Replayed by a fresh handle and after compaction, it is the run the writer sees.
+    const live = await s.getRun('long');
+    expect(live.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(live.batches).toHaveLength(400);
+    expect(await (await LowdbTraceStore.open({ file })).getRun('long')).toEqual(live);
+    await s.compact();
+    expect(await (await LowdbTraceStore.open({ file })).getRun('long')).toEqual(live);
+    await expect(s.appendEpochs('long', [{ epoch: 3, loss: 9, metrics: {} }])).rejects.toMatchObject({ code: 'EPOCH_CONFLICT' });
+  });
+
   it('ignores a torn last line (a writer killed mid-append); the next writer cuts it off before appending', async () => {
     const file = fresh();
     const s = await LowdbTraceStore.open({ file });
