@@ -662,22 +662,31 @@ export class LowdbTraceStore extends DocumentTraceStore {
     }
   }
 
-  /** No journal continues the snapshot (none yet, or a stale one): rename a new one, holding `line`, into place. */
-  async #freshJournal(lock: HeldLock, state: FileState, line: Buffer): Promise<void> {
-    const header = journalHeader(state.generation);
+  /**
+   * Replaces `target` with `text`: a temp file of its own, the lock checked still ours (snapshot and
+   * journal as `state` read them), then the rename. Throws STORE_WRITE_FAILED / STORE_LOCK_LOST and
+   * leaves no temp file behind.
+   */
+  async #replaceFile(lock: HeldLock, state: FileState, target: string, text: string | Iterable<string>): Promise<void> {
     let temp: string;
     try {
-      temp = await writeTempFile(this.journalFile, [header, line.toString('utf8')], { fsync: this.#fsync });
+      temp = await writeTempFile(target, text, { fsync: this.#fsync });
     } catch (err) {
-      throw this.#writeFailed(err, this.journalFile);
+      throw this.#writeFailed(err, target);
     }
     await this.#checkLock(lock, state.snapshot, state.journal?.signature ?? 'missing', temp);
     try {
-      await rename(temp, this.journalFile);
+      await rename(temp, target);
     } catch (err) {
       await removeTempFile(temp);
-      throw this.#writeFailed(err, this.journalFile);
+      throw this.#writeFailed(err, target);
     }
+  }
+
+  /** No journal continues the snapshot (none yet, or a stale one): rename a new one, holding `line`, into place. */
+  async #freshJournal(lock: HeldLock, state: FileState, line: Buffer): Promise<void> {
+    const header = journalHeader(state.generation);
+    await this.#replaceFile(lock, state, this.journalFile, [header, line.toString('utf8')]);
     const now = (await statPath(this.journalFile))!;
     const bytes = Buffer.byteLength(header) + line.length;
     state.journal = { signature: now.signature, ino: now.ino, generation: state.generation, live: true, offset: bytes, lines: 2, size: now.size };
@@ -690,19 +699,7 @@ export class LowdbTraceStore extends DocumentTraceStore {
   async #compact(lock: HeldLock, state: FileState): Promise<void> {
     const generation = Math.max(state.generation, state.journal?.generation ?? 0) + 1;
     const doc = state.doc;
-    let temp: string;
-    try {
-      temp = await writeTempFile(this.file, snapshotPieces(doc, generation), { fsync: this.#fsync });
-    } catch (err) {
-      throw this.#writeFailed(err, this.file);
-    }
-    await this.#checkLock(lock, state.snapshot, state.journal?.signature ?? 'missing', temp);
-    try {
-      await rename(temp, this.file);
-    } catch (err) {
-      await removeTempFile(temp);
-      throw this.#writeFailed(err, this.file);
-    }
+    await this.#replaceFile(lock, state, this.file, snapshotPieces(doc, generation));
     // The write is done (the snapshot holds it); the rest only replaces the journal.
     doc.version = DOCUMENT_VERSION;
     doc.journal = { generation };
@@ -713,14 +710,10 @@ export class LowdbTraceStore extends DocumentTraceStore {
     state.version = DOCUMENT_VERSION;
     if (state.journal) state.journal = { ...state.journal, live: false, offset: 0, lines: 0 };
     const header = journalHeader(generation);
-    let journalTemp: string | undefined;
     try {
-      journalTemp = await writeTempFile(this.journalFile, header, { fsync: this.#fsync });
-      await this.#checkLock(lock, state.snapshot, state.journal?.signature ?? 'missing', journalTemp);
-      await rename(journalTemp, this.journalFile);
+      await this.#replaceFile(lock, state, this.journalFile, header);
     } catch {
       // Left as it is, the old journal is stale and ignored; the next writer replaces it.
-      if (journalTemp) await removeTempFile(journalTemp);
       return;
     }
     const now = (await statPath(this.journalFile))!;
